@@ -1,0 +1,23 @@
+namespace NetworkBuster.Training.Datasets;
+
+/// <summary>Limits the ingest step enforces (configuration section <c>Training:Ingest</c>).</summary>
+public sealed class IngestOptions
+{
+    /// <summary>The largest dataset blob accepted, in bytes (default 4 GiB).</summary>
+    public long MaxDatasetBytes { get; set; } = 4L << 30;
+
+    /// <summary>The share of unreadable rows skipped and counted before the job fails with BadRows (default 1%).</summary>
+    public double MaxBadRowShare { get; set; } = 0.01;
+
+    /// <summary>The fewest usable rows a job may train on.</summary>
+    public int MinRows { get; set; } = 30;
+
+    /// <summary>The fewest rows the test split may hold.</summary>
+    public int MinTestRows { get; set; } = 5;
+
+    /// <summary>How many leading records are used to infer column types.</summary>
+    public int SampleRows { get; set; } = 1000;
+
+    /// <summary>Where snapshots are written locally before upload; the system temp folder when empty.</summary>
+    public string? WorkDirectory { get; set; }
+}

@@ -1,0 +1,213 @@
+using System.Globalization;
+using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Presets;
+
+namespace NetworkBuster.Training.Datasets;
+
+/// <summary>
+/// Checks a CSV header against a <see cref="TabularSpec"/> and turns each CSV record into a typed snapshot row
+/// (label first, then numeric features, then strings), or says why the record is bad.
+/// </summary>
+public sealed class RowMapper
+{
+    private static readonly string[] TimestampParts = ["hour", "day_of_week", "day_of_month", "month"];
+    private readonly List<(int Ordinal, FeatureKind Kind)> _sources = [];
+    private readonly int _labelOrdinal;
+    private readonly IReadOnlyList<string> _header;
+
+    private RowMapper(SnapshotSchema schema, int labelOrdinal, IReadOnlyList<string> header)
+    {
+        Schema = schema;
+        _labelOrdinal = labelOrdinal;
+        _header = header;
+    }
+
+    /// <summary>The snapshot layout rows are mapped to.</summary>
+    public SnapshotSchema Schema { get; }
+
+    /// <summary>Resolves the spec against the header (and, for inferred types, a sample of records).</summary>
+    /// <param name="spec">The tabular problem.</param>
+    /// <param name="header">The CSV header as found.</param>
+    /// <param name="sample">The first records, used to infer feature types.</param>
+    /// <returns>The mapper.</returns>
+    /// <exception cref="TrainingException">With <see cref="ErrorCode.SchemaMismatch"/> naming the expected and found header.</exception>
+    public static RowMapper Create(TabularSpec spec, IReadOnlyList<string> header, IReadOnlyList<string[]> sample)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(header);
+        CheckHeader(spec, header);
+        int Find(string name, string role) => IndexOf(header, name) is int i and >= 0
+            ? i
+            : throw new TrainingException(ErrorCode.SchemaMismatch, $"The {role} column '{name}' is not in the CSV; found header: {string.Join(",", header)}.");
+
+        int label = Find(spec.Label, "label");
+        var features = spec.Features.Count > 0
+            ? spec.Features
+            : [.. header.Where((_, i) => i != label).Select(h => new FeatureColumn(h, FeatureKind.Inferred))];
+        var plan = new List<(int Ordinal, FeatureKind Kind, string Name)>();
+        foreach (var feature in features)
+        {
+            int ordinal = Find(feature.Name, "feature");
+            var kind = feature.Kind == FeatureKind.Inferred ? TypeInference.Infer(sample.Select(r => ordinal < r.Length ? r[ordinal] : "")) : feature.Kind;
+            if (kind is { } k)
+            {
+                plan.Add((ordinal, k, header[ordinal]));
+            }
+        }
+
+        var numbers = new List<SnapshotColumn>();
+        var strings = new List<SnapshotColumn>();
+        foreach (var (_, kind, name) in plan)
+        {
+            switch (kind)
+            {
+                case FeatureKind.Numeric: numbers.Add(new(name, SnapshotColumnKind.Number, name)); break;
+                case FeatureKind.Timestamp: numbers.AddRange(TimestampParts.Select(p => new SnapshotColumn($"{name}_{p}", SnapshotColumnKind.Number, name))); break;
+                case FeatureKind.Categorical: strings.Add(new(name, SnapshotColumnKind.Category, name)); break;
+                default: strings.Add(new(name, SnapshotColumnKind.Text, name)); break;
+            }
+        }
+
+        var classNames = spec.Task == ModelTask.Multiclass
+            ? sample.Select(r => label < r.Length ? r[label].Trim() : "").Where(v => v.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList()
+            : null;
+        var mapper = new RowMapper(new SnapshotSchema(spec.Task, spec.Label, [.. numbers, .. strings], classNames), label, header);
+        mapper._sources.AddRange(plan.Where(p => p.Kind is FeatureKind.Numeric or FeatureKind.Timestamp).Select(p => (p.Ordinal, p.Kind)));
+        mapper._sources.AddRange(plan.Where(p => p.Kind is not (FeatureKind.Numeric or FeatureKind.Timestamp)).Select(p => (p.Ordinal, p.Kind)));
+        return mapper;
+    }
+
+    /// <summary>Maps one record; returns the reason when it is bad.</summary>
+    /// <param name="fields">The record's fields.</param>
+    /// <param name="numbers">Receives the label and numeric features.</param>
+    /// <param name="strings">Receives the string features.</param>
+    /// <returns>Null when the row is good, else what was expected and found.</returns>
+    public string? TryMap(IReadOnlyList<string> fields, Span<float> numbers, string[] strings)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentNullException.ThrowIfNull(strings);
+        if (fields.Count != _header.Count)
+        {
+            return $"expected {_header.Count} fields, found {fields.Count}";
+        }
+
+        var label = fields[_labelOrdinal].Trim();
+        if (!TryLabel(label, out numbers[0]))
+        {
+            return $"label '{Schema.Label}' expected {LabelExpectation()}, found \"{ContractNames.Truncate(label, 40)}\"";
+        }
+
+        int n = 1;
+        int s = 0;
+        foreach (var (ordinal, kind) in _sources)
+        {
+            var cell = fields[ordinal].Trim();
+            switch (kind)
+            {
+                case FeatureKind.Numeric:
+                    if (cell.Length == 0)
+                    {
+                        numbers[n++] = float.NaN;
+                    }
+                    else if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+                    {
+                        numbers[n++] = (float)value;
+                    }
+                    else
+                    {
+                        return $"column '{Name(ordinal)}' expected a finite number, found \"{ContractNames.Truncate(cell, 40)}\"";
+                    }
+
+                    break;
+                case FeatureKind.Timestamp:
+                    if (!DateTime.TryParse(cell, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
+                    {
+                        return $"column '{Name(ordinal)}' expected a date and time (e.g. 2025-01-15T10:00:00Z), found \"{ContractNames.Truncate(cell, 40)}\"";
+                    }
+
+                    numbers[n++] = at.Hour;
+                    numbers[n++] = (float)at.DayOfWeek;
+                    numbers[n++] = at.Day;
+                    numbers[n++] = at.Month;
+                    break;
+                default:
+                    strings[s++] = cell;
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    private string Name(int ordinal) => _header[ordinal];
+
+    private bool TryLabel(string text, out float value)
+    {
+        switch (Schema.Task)
+        {
+            case ModelTask.Binary:
+                value = text.ToLowerInvariant() switch { "1" or "true" or "yes" or "y" => 1, "0" or "false" or "no" or "n" => 0, _ => float.NaN };
+                return !float.IsNaN(value);
+            case ModelTask.Multiclass:
+                int index = Schema.ClassNames is { } names ? IndexOfClass(names, text) : -1;
+                value = index;
+                return index >= 0;
+            default:
+                bool ok = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d);
+                value = (float)d;
+                return ok;
+        }
+    }
+
+    private string LabelExpectation() => Schema.Task switch
+    {
+        ModelTask.Binary => "one of 1/0, true/false, yes/no",
+        ModelTask.Multiclass => $"one of the classes {string.Join(", ", Schema.ClassNames ?? [])}",
+        _ => "a finite number",
+    };
+
+    private static int IndexOfClass(IReadOnlyList<string> names, string value)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (names[i] == value)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> header, string name)
+    {
+        for (int i = 0; i < header.Count; i++)
+        {
+            if (string.Equals(header[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void CheckHeader(TabularSpec spec, IReadOnlyList<string> header)
+    {
+        if (spec.ExpectedHeader is not { } expected)
+        {
+            return;
+        }
+
+        var missing = expected.Where(e => IndexOf(header, e) < 0).ToList();
+        var unexpected = header.Where(h => !expected.Contains(h, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (missing.Count > 0 || unexpected.Count > 0)
+        {
+            throw new TrainingException(
+                ErrorCode.SchemaMismatch,
+                $"Expected the header {string.Join(",", expected)}, but found {(header.Count == 0 ? "no header" : string.Join(",", header))}"
+                + (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : "")
+                + (unexpected.Count > 0 ? $"; unexpected: {string.Join(", ", unexpected)}" : "") + ".");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using NetworkBuster.Training.Presets;
+
+namespace NetworkBuster.Training.Datasets;
+
+/// <summary>How a snapshot column is stored and featurized.</summary>
+public enum SnapshotColumnKind
+{
+    /// <summary>A float; NaN is a missing value.</summary>
+    Number,
+
+    /// <summary>A category string, one-hot encoded (hashed at high cardinality).</summary>
+    Category,
+
+    /// <summary>Free text, featurized into n-grams.</summary>
+    Text,
+}
+
+/// <summary>A feature column of a snapshot.</summary>
+/// <param name="Name">The column name (the CSV column, or a derived name such as <c>timestamp_hour</c>).</param>
+/// <param name="Kind">How it is stored and featurized.</param>
+/// <param name="Source">The CSV column it came from.</param>
+public sealed record SnapshotColumn(string Name, SnapshotColumnKind Kind, string Source);
+
+/// <summary>
+/// The typed layout of a snapshot: a float <see cref="LabelColumn"/> plus feature columns. Rows are stored
+/// with all numbers first (label, then numeric features in order), then all strings.
+/// </summary>
+/// <param name="Task">What the model learns.</param>
+/// <param name="Label">The CSV label column.</param>
+/// <param name="Features">The feature columns.</param>
+/// <param name="ClassNames">For classification, the label values in the order of their class index.</param>
+public sealed record SnapshotSchema(ModelTask Task, string Label, IReadOnlyList<SnapshotColumn> Features, IReadOnlyList<string>? ClassNames = null)
+{
+    /// <summary>The label's column name in snapshots and models.</summary>
+    public const string LabelColumn = "Label";
+
+    /// <summary>The numeric feature columns, in storage order.</summary>
+    public IReadOnlyList<SnapshotColumn> NumberColumns => [.. Features.Where(f => f.Kind == SnapshotColumnKind.Number)];
+
+    /// <summary>The string feature columns, in storage order.</summary>
+    public IReadOnlyList<SnapshotColumn> StringColumns => [.. Features.Where(f => f.Kind != SnapshotColumnKind.Number)];
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using NetworkBuster.Training.Storage;
+
+namespace NetworkBuster.Training.Datasets;
+
+/// <summary>The split names of a snapshot.</summary>
+public static class SplitName
+{
+    /// <summary>Rows the model is fitted on.</summary>
+    public const string Train = "train";
+
+    /// <summary>Rows used for early stopping and hyperparameter search.</summary>
+    public const string Validation = "validation";
+
+    /// <summary>Held-out rows the model is scored on, once.</summary>
+    public const string Test = "test";
+}
+
+/// <summary>A snapshot's description, stored beside its split files.</summary>
+/// <param name="Schema">The typed layout.</param>
+/// <param name="Rows">Rows per split name.</param>
+public sealed record SnapshotManifest(SnapshotSchema Schema, IReadOnlyDictionary<string, long> Rows);
+
+/// <summary>Reads and writes split snapshots in the staging container (<c>training-staging/{prefix}/</c>).</summary>
+/// <param name="storage">The storage account.</param>
+/// <param name="options">Where local copies go.</param>
+public sealed class SnapshotStore(StorageClients storage, IngestOptions options)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    /// <summary>A fresh local working folder for a job.</summary>
+    public string LocalFolder(string jobId)
+    {
+        var folder = Path.Combine(string.IsNullOrEmpty(options.WorkDirectory) ? Path.GetTempPath() : options.WorkDirectory, "nbtrain", jobId, Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Uploads local split files and the manifest.</summary>
+    public async Task UploadAsync(string prefix, string localFolder, SnapshotManifest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        foreach (var split in manifest.Rows.Keys)
+        {
+            await Blob(prefix, split).UploadAsync(Path.Combine(localFolder, split + ".rows"), overwrite: true, cancellationToken);
+        }
+
+        await Manifest(prefix).UploadAsync(BinaryData.FromObjectAsJson(manifest, Json), overwrite: true, cancellationToken);
+    }
+
+    /// <summary>Reads a snapshot's manifest.</summary>
+    public async Task<SnapshotManifest> GetManifestAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var content = await Manifest(prefix).DownloadContentAsync(cancellationToken);
+        return content.Value.Content.ToObjectFromJson<SnapshotManifest>(Json)
+            ?? throw new InvalidDataException($"The snapshot manifest of '{prefix}' is empty.");
+    }
+
+    /// <summary>Downloads one split to a local folder and opens it as an ML.NET data view.</summary>
+    public async Task<RowFileDataView> OpenAsync(string prefix, SnapshotManifest manifest, string split, string localFolder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var path = Path.Combine(localFolder, split + ".rows");
+        await Blob(prefix, split).DownloadToAsync(path, cancellationToken);
+        return new RowFileDataView(path, manifest.Schema, manifest.Rows[split]);
+    }
+
+    /// <summary>Deletes a job's staging files (snapshots and the staged model).</summary>
+    public async Task DeleteAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await foreach (var blob in storage.Staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix + "/", cancellationToken))
+        {
+            await storage.Staging.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+        }
+    }
+
+    private BlobClient Blob(string prefix, string split) => storage.Staging.GetBlobClient($"{prefix}/{split}.rows");
+
+    private BlobClient Manifest(string prefix) => storage.Staging.GetBlobClient($"{prefix}/snapshot.json");
+}

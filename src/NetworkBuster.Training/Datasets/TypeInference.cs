@@ -1,0 +1,42 @@
+using System.Globalization;
+using NetworkBuster.Training.Presets;
+
+namespace NetworkBuster.Training.Datasets;
+
+/// <summary>Infers a feature's kind from a sample of its cells.</summary>
+public static class TypeInference
+{
+    private const int MaxCategories = 1000;
+
+    /// <summary>
+    /// Numeric when every non-blank cell is a number; timestamp when every one is a date; categorical when values
+    /// repeat; text when cells are long and varied; null (not a feature) for an identifier, whose values never repeat.
+    /// </summary>
+    public static FeatureKind? Infer(IEnumerable<string> cells)
+    {
+        var values = cells.Select(c => c.Trim()).Where(c => c.Length > 0).ToList();
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        if (values.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+        {
+            return FeatureKind.Numeric;
+        }
+
+        if (values.All(v => v.Length >= 8 && (v.Contains('-', StringComparison.Ordinal) || v.Contains('/', StringComparison.Ordinal))
+            && DateTime.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)))
+        {
+            return FeatureKind.Timestamp;
+        }
+
+        int distinct = values.Distinct(StringComparer.Ordinal).Count();
+        if (values.Count >= 50 && distinct == values.Count && values.All(v => !v.Contains(' ', StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        return distinct <= MaxCategories && values.Average(v => v.Length) < 40 ? FeatureKind.Categorical : FeatureKind.Text;
+    }
+}

@@ -1,0 +1,30 @@
+namespace NetworkBuster.Training.Evaluation;
+
+/// <summary>A metric's name and which way is better.</summary>
+/// <param name="Name">The name as stored in <c>Metrics</c> and <c>PrimaryMetric</c>.</param>
+/// <param name="HigherIsBetter">Whether a larger value is better.</param>
+public sealed record MetricDefinition(string Name, bool HigherIsBetter)
+{
+    /// <summary>Whether <paramref name="candidate"/> beats <paramref name="baseline"/> by more than <paramref name="margin"/>.</summary>
+    public bool IsBetter(double candidate, double baseline, double margin = 0) =>
+        HigherIsBetter ? candidate > baseline + margin : candidate < baseline - margin;
+}
+
+/// <summary>The metrics the pipeline records.</summary>
+public static class MetricCatalog
+{
+    /// <summary>Root mean squared error (regression).</summary>
+    public static readonly MetricDefinition Rmse = new("RMSE", HigherIsBetter: false);
+
+    /// <summary>Mean absolute error (regression).</summary>
+    public static readonly MetricDefinition Mae = new("MAE", HigherIsBetter: false);
+
+    /// <summary>Coefficient of determination (regression).</summary>
+    public static readonly MetricDefinition RSquared = new("R2", HigherIsBetter: true);
+
+    /// <summary>Area under the ROC curve (binary).</summary>
+    public static readonly MetricDefinition Auc = new("AUC", HigherIsBetter: true);
+
+    /// <summary>Accuracy (classification).</summary>
+    public static readonly MetricDefinition Accuracy = new("Accuracy", HigherIsBetter: true);
+}

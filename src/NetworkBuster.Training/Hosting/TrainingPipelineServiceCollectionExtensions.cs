@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Runs;
+using NetworkBuster.Training.Storage;
+using NetworkBuster.Training.Training;
+using NetworkBuster.Training.Workflow;
+
+namespace NetworkBuster.Training.Hosting;
+
+/// <summary>The one place the pipeline is wired, for the Functions app and the local host alike.</summary>
+public static class TrainingPipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the storage clients (from <c>AzureWebJobsStorage</c>), the steps, the registry and the activities.
+    /// Settings: <c>Training:Ingest</c>, <c>Training:Gate</c>, <c>Training:Host</c>.
+    /// </summary>
+    public static IServiceCollection AddTrainingPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton(_ => StorageConnection.Create(configuration));
+        services.AddSingleton(Bind<IngestOptions>(configuration, "Training:Ingest"));
+        services.AddSingleton(Bind<GateOptions>(configuration, "Training:Gate"));
+        services.AddSingleton(Bind<LocalHostOptions>(configuration, "Training:Host"));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<DatasetIngestor>();
+        services.AddSingleton<ModelTrainer>();
+        services.AddSingleton<ModelEvaluator>();
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<ModelStore>();
+        services.AddSingleton<ModelRegistrar>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<TrainingActivities>();
+        services.AddSingleton<JobProcessor>();
+        return services;
+    }
+
+    /// <summary>Adds the local host's queue listener (the Functions app uses its queue trigger instead).</summary>
+    public static IServiceCollection AddLocalTrainingHost(this IServiceCollection services)
+    {
+        services.AddHostedService<QueueJobListener>();
+        return services;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section)
+        where T : new()
+    {
+        var options = new T();
+        configuration.GetSection(section).Bind(options);
+        return options;
+    }
+}

@@ -1,0 +1,87 @@
+using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Jobs;
+
+namespace NetworkBuster.Training.Presets;
+
+/// <summary>The contract's four preset models and their seed CSV formats.</summary>
+public static class PresetCatalog
+{
+    /// <summary>Per-user churn probability and engagement from web sessions.</summary>
+    public static readonly ModelPreset VisitorBehavior = new(
+        "visitor-behavior-model",
+        "Per user: churn probability and an engagement score from the sessions before a cutoff.",
+        new TabularSpec(
+            ModelTask.Binary,
+            "churned",
+            [],
+            ["session_id", "user_id", "timestamp", "page", "duration", "clicks", "scroll_depth", "device", "browser"]),
+        MetricCatalog.Auc,
+        "fasttree",
+        "0 0 2 * * *",
+        "VisitorBehaviorSchedule",
+        SplitSpec.Random,
+        IsTrainable: false);
+
+    /// <summary>Energy (and carbon) forecast from load, calendar and lag features.</summary>
+    public static readonly ModelPreset Sustainability = new(
+        "sustainability-predictor",
+        "Forecast of energy_kwh from load, calendar and lag features; time-ordered split.",
+        new TabularSpec(
+            ModelTask.Regression,
+            "energy_kwh",
+            [],
+            ["timestamp", "energy_kwh", "carbon_kg", "memory_percent", "cpu_percent", "requests"]),
+        MetricCatalog.Rmse,
+        "fastforest",
+        "0 0 3 * * 0",
+        "SustainabilitySchedule",
+        SplitSpec.Time,
+        IsTrainable: false);
+
+    /// <summary>Response time per endpoint from load and cache behaviour.</summary>
+    public static readonly ModelPreset PerformanceOptimizer = new(
+        "performance-optimizer",
+        "response_time_ms per endpoint from error rate, throughput, cache hit rate and time of day.",
+        new TabularSpec(
+            ModelTask.Regression,
+            "response_time_ms",
+            [
+                new("timestamp", FeatureKind.Timestamp),
+                new("endpoint", FeatureKind.Categorical),
+                new("error_rate", FeatureKind.Numeric),
+                new("throughput_rps", FeatureKind.Numeric),
+                new("cache_hit_rate", FeatureKind.Numeric),
+            ],
+            ["timestamp", "endpoint", "response_time_ms", "error_rate", "throughput_rps", "cache_hit_rate"]),
+        MetricCatalog.Rmse,
+        "fasttree",
+        "0 5 * * * *",
+        "PerformanceOptimizerSchedule",
+        SplitSpec.Random,
+        IsTrainable: true);
+
+    /// <summary>A user's rating of content and top-N recommendations.</summary>
+    public static readonly ModelPreset ContentRecommender = new(
+        "content-recommender",
+        "A user's rating of / affinity for content; top-N recommendations.",
+        new TabularSpec(
+            ModelTask.Recommendation,
+            "rating",
+            [],
+            ["user_id", "content_id", "interaction_type", "timestamp", "duration_sec", "rating"]),
+        MetricCatalog.Rmse,
+        "fasttree",
+        "0 */15 * * * *",
+        "ContentRecommenderSchedule",
+        SplitSpec.Time,
+        IsTrainable: false);
+
+    /// <summary>All presets, in the contract's order.</summary>
+    public static IReadOnlyList<ModelPreset> All { get; } = [VisitorBehavior, Sustainability, PerformanceOptimizer, ContentRecommender];
+
+    /// <summary>The preset of that name, or null.</summary>
+    public static ModelPreset? Find(string model) => All.FirstOrDefault(p => p.Name == model);
+
+    /// <summary>The names users may type, for error messages.</summary>
+    public static string Names => string.Join(", ", All.Select(p => p.Name));
+}

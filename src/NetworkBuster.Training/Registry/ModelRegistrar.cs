@@ -1,0 +1,115 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Storage;
+using NetworkBuster.Training.Workflow;
+
+namespace NetworkBuster.Training.Registry;
+
+/// <summary>
+/// The register step: claims the next version row, publishes <c>model.zip</c> and <c>metadata.json</c> to
+/// <c>ml-models/{model}/v{version}/</c>, and promotes when the gate said so. Idempotent per job id.
+/// </summary>
+/// <param name="storage">The storage account.</param>
+/// <param name="registry">The registry table.</param>
+/// <param name="models">The model store.</param>
+/// <param name="snapshots">The staging snapshots (deleted once registered).</param>
+/// <param name="time">The clock for CreatedAt and PromotedAt.</param>
+/// <param name="logger">Logger.</param>
+public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registry, ModelStore models, SnapshotStore snapshots, TimeProvider time, ILogger<ModelRegistrar> logger)
+{
+    private static readonly string CodeVersion =
+        typeof(ModelRegistrar).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>Registers the candidate (once per job id).</summary>
+    public async Task<RegisterOutput> RegisterAsync(RegisterInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var job = input.Job;
+        var row = await registry.FindByJobAsync(job.Model, job.JobId, cancellationToken);
+        if (row is null)
+        {
+            row = NewRow(input, await snapshots.GetManifestAsync(input.Ingest.SnapshotPrefix, cancellationToken));
+            await registry.AddVersionAsync(row, cancellationToken);
+            logger.LogInformation("Allocated {Model}:{Version} for {JobId}", job.Model, row.Version, job.JobId);
+        }
+
+        var modelBlob = models.ModelBlob(job.Model, row.Version);
+        if (!await modelBlob.ExistsAsync(cancellationToken))
+        {
+            await using var staged = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(input.Train.ModelBlob), input.Train.ModelSha256, cancellationToken);
+            await ModelStore.UploadAsync(modelBlob, staged, cancellationToken);
+            await models.MetadataBlob(job.Model, row.Version).UploadAsync(BinaryData.FromObjectAsJson(Metadata(row), SnapshotStore.Json), overwrite: true, cancellationToken);
+        }
+
+        bool isCurrent = row.IsCurrent;
+        if (input.Evaluation.Promote && !isCurrent)
+        {
+            var previous = await registry.PromoteAsync(job.Model, row.Version, time.GetUtcNow(), cancellationToken);
+            isCurrent = true;
+            logger.LogInformation("Promoted {Model}:{Version} (previous {Previous})", job.Model, row.Version, previous);
+        }
+
+        await snapshots.DeleteAsync(input.Ingest.SnapshotPrefix, cancellationToken);
+        logger.LogInformation("Registered {Model}:{Version} {PrimaryMetric}={PrimaryMetricValue}", job.Model, row.Version, row.PrimaryMetric, row.PrimaryMetricValue);
+        return new RegisterOutput(row.Version, isCurrent, row.Status);
+    }
+
+    private ModelVersionRow NewRow(RegisterInput input, SnapshotManifest manifest)
+    {
+        var (job, ingest, train, evaluation) = (input.Job, input.Ingest, input.Train, input.Evaluation);
+        return new ModelVersionRow
+        {
+            Model = job.Model,
+            Status = evaluation.Promote || job.Promotion == Jobs.PromotionPolicy.Never ? VersionStatus.Available : VersionStatus.Rejected,
+            StatusReason = evaluation.Decision,
+            Trainer = job.Trainer,
+            Hyperparameters = train.HyperparametersJson,
+            Metrics = JsonSerializer.Serialize(evaluation.Metrics),
+            PrimaryMetric = evaluation.PrimaryMetric,
+            PrimaryMetricValue = evaluation.PrimaryMetricValue,
+            BaselineVersion = evaluation.BaselineVersion,
+            BaselineMetricValue = evaluation.BaselineMetricValue,
+            DatasetBlob = job.Dataset,
+            DatasetSha256 = ingest.DatasetSha256,
+            DatasetETag = ingest.DatasetETag,
+            TrainRows = ingest.TrainRows,
+            ValidationRows = ingest.ValidationRows,
+            TestRows = ingest.TestRows,
+            BadRows = ingest.BadRows,
+            InputSchema = JsonSerializer.Serialize(manifest.Schema, SnapshotStore.Json),
+            ModelSha256 = train.ModelSha256,
+            ModelBytes = train.ModelBytes,
+            JobId = job.JobId,
+            InstanceId = input.InstanceId,
+            CodeVersion = CodeVersion,
+            TrainingSeconds = train.TrainingSeconds,
+            CreatedAt = time.GetUtcNow(),
+        };
+    }
+
+    private static object Metadata(ModelVersionRow row) => new
+    {
+        row.Model,
+        row.Version,
+        row.Status,
+        row.StatusReason,
+        row.Trainer,
+        Hyperparameters = JsonDocument.Parse(row.Hyperparameters ?? "{}").RootElement,
+        Metrics = JsonDocument.Parse(row.Metrics ?? "{}").RootElement,
+        row.PrimaryMetric,
+        row.PrimaryMetricValue,
+        row.BaselineVersion,
+        row.BaselineMetricValue,
+        Dataset = new { Blob = row.DatasetBlob, Sha256 = row.DatasetSha256, ETag = row.DatasetETag },
+        Rows = new { Train = row.TrainRows, Validation = row.ValidationRows, Test = row.TestRows, Bad = row.BadRows },
+        InputSchema = JsonDocument.Parse(row.InputSchema ?? "{}").RootElement,
+        ModelZip = new { Blob = row.ModelBlob, Sha256 = row.ModelSha256, Bytes = row.ModelBytes },
+        row.JobId,
+        row.InstanceId,
+        row.CodeVersion,
+        row.TrainingSeconds,
+        row.CreatedAt,
+    };
+}

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using Azure.Storage.Blobs;
+using Microsoft.ML;
+using NetworkBuster.Training.Storage;
+
+namespace NetworkBuster.Training.Registry;
+
+/// <summary>Model zips in storage: saved with their SHA-256, verified against it on every load.</summary>
+/// <param name="storage">The storage account.</param>
+public sealed class ModelStore(StorageClients storage)
+{
+    /// <summary>Uploads a model zip and returns its SHA-256 and size.</summary>
+    public static async Task<(string Sha256, long Bytes)> UploadAsync(BlobClient blob, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(content);
+        content.Position = 0;
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken));
+        content.Position = 0;
+        await blob.UploadAsync(content, overwrite: true, cancellationToken);
+        return (sha, content.Length);
+    }
+
+    /// <summary>Downloads a blob and verifies its SHA-256.</summary>
+    /// <exception cref="ModelIntegrityException">When the hash differs.</exception>
+    public static async Task<MemoryStream> DownloadVerifiedAsync(BlobClient blob, string expectedSha256, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        var buffer = new MemoryStream();
+        await blob.DownloadToAsync(buffer, cancellationToken);
+        buffer.Position = 0;
+        var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(buffer, cancellationToken));
+        if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            await buffer.DisposeAsync();
+            throw new ModelIntegrityException($"{blob.BlobContainerName}/{blob.Name}", expectedSha256, actual);
+        }
+
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    /// <summary>Loads a registered version's model after verifying its hash against the row.</summary>
+    /// <exception cref="ModelIntegrityException">When the blob's hash differs from <c>ModelSha256</c>.</exception>
+    public async Task<ITransformer> LoadAsync(MLContext ml, ModelVersionRow row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(row);
+        var blob = storage.Models.GetBlobClient(row.ModelBlob ?? throw new InvalidOperationException($"{row.Model}:{row.Version} has no model blob (deleted by retention)."));
+        await using var stream = await DownloadVerifiedAsync(blob, row.ModelSha256 ?? "", cancellationToken);
+        return ml.Model.Load(stream, out _);
+    }
+
+    /// <summary>The model zip blob of a version.</summary>
+    public BlobClient ModelBlob(string model, int version) => storage.Models.GetBlobClient(ModelVersionRow.ModelBlobOf(model, version));
+
+    /// <summary>The metadata blob of a version.</summary>
+    public BlobClient MetadataBlob(string model, int version) => storage.Models.GetBlobClient(ModelVersionRow.MetadataBlobOf(model, version));
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+
+namespace NetworkBuster.Training.Registry;
+
+/// <summary>A <c>ModelRegistry</c> row: PartitionKey = model, RowKey = version as 6 zero-padded digits.</summary>
+public sealed class ModelVersionRow : ITableEntity
+{
+    /// <inheritdoc />
+    public string PartitionKey { get; set; } = "";
+
+    /// <inheritdoc />
+    public string RowKey { get; set; } = "";
+
+    /// <inheritdoc />
+    public DateTimeOffset? Timestamp { get; set; }
+
+    /// <inheritdoc />
+    public ETag ETag { get; set; }
+
+    public string Model { get; set; } = "";
+
+    public int Version { get; set; }
+
+    public string Status { get; set; } = VersionStatus.Available;
+
+    public string? StatusReason { get; set; }
+
+    public bool IsCurrent { get; set; }
+
+    public string? Trainer { get; set; }
+
+    public string? Hyperparameters { get; set; }
+
+    public string? Metrics { get; set; }
+
+    public string? PrimaryMetric { get; set; }
+
+    public double? PrimaryMetricValue { get; set; }
+
+    public int? BaselineVersion { get; set; }
+
+    public double? BaselineMetricValue { get; set; }
+
+    public string? DatasetBlob { get; set; }
+
+    public string? DatasetSha256 { get; set; }
+
+    public string? DatasetETag { get; set; }
+
+    public long TrainRows { get; set; }
+
+    public long ValidationRows { get; set; }
+
+    public long TestRows { get; set; }
+
+    public long BadRows { get; set; }
+
+    public string? InputSchema { get; set; }
+
+    public string? ModelBlob { get; set; }
+
+    public string? ModelSha256 { get; set; }
+
+    public long ModelBytes { get; set; }
+
+    public string? JobId { get; set; }
+
+    public string? InstanceId { get; set; }
+
+    public string? CodeVersion { get; set; }
+
+    public double TrainingSeconds { get; set; }
+
+    public DateTimeOffset? CreatedAt { get; set; }
+
+    public DateTimeOffset? PromotedAt { get; set; }
+
+    /// <summary>The RowKey of a version.</summary>
+    public static string KeyOf(int version) => version.ToString("D6", CultureInfo.InvariantCulture);
+
+    /// <summary>The model zip of a version inside <c>ml-models</c>.</summary>
+    public static string ModelBlobOf(string model, int version) => $"{FolderOf(model, version)}/model.zip";
+
+    /// <summary>The metadata of a version inside <c>ml-models</c>.</summary>
+    public static string MetadataBlobOf(string model, int version) => $"{FolderOf(model, version)}/metadata.json";
+
+    /// <summary>The blob folder of a version inside <c>ml-models</c>.</summary>
+    public static string FolderOf(string model, int version) => string.Create(CultureInfo.InvariantCulture, $"{model}/v{version}");
+}
+
+/// <summary>The contract's version statuses.</summary>
+public static class VersionStatus
+{
+    /// <summary>Usable; may be current.</summary>
+    public const string Available = "available";
+
+    /// <summary>Registered but failed the promotion gate.</summary>
+    public const string Rejected = "rejected";
+
+    /// <summary>Retired (rolled back, or past retention).</summary>
+    public const string Deprecated = "deprecated";
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using NetworkBuster.Training.Storage;
+
+namespace NetworkBuster.Training.Runs;
+
+/// <summary>Reads and writes <c>TrainingRuns</c> rows.</summary>
+/// <param name="storage">The storage account.</param>
+public sealed class RunStore(StorageClients storage)
+{
+    private const int MaxMessageLength = 8000;
+    private readonly TableClient _table = storage.Runs;
+
+    /// <summary>Creates the row, or returns the one that already exists for the job id.</summary>
+    /// <returns>The stored row and whether this call created it.</returns>
+    public async Task<(TrainingRunRow Row, bool Created)> CreateOrGetAsync(TrainingRunRow row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        row.PartitionKey = row.JobId;
+        row.ErrorMessage = Clip(row.ErrorMessage);
+        try
+        {
+            await _table.AddEntityAsync(row, cancellationToken);
+            return (row, true);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
+        {
+            return ((await GetAsync(row.JobId, cancellationToken))!, false);
+        }
+    }
+
+    /// <summary>The run row of a job, or null.</summary>
+    public async Task<TrainingRunRow?> GetAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var response = await _table.GetEntityIfExistsAsync<TrainingRunRow>(jobId, TrainingRunRow.RowKeyValue, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Applies an update (a merge of the non-null fields).</summary>
+    public async Task UpdateAsync(RunUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var entity = new TableEntity(update.JobId, TrainingRunRow.RowKeyValue)
+        {
+            [nameof(TrainingRunRow.Status)] = update.Status,
+            [nameof(TrainingRunRow.Progress)] = update.Progress,
+        };
+        Set(entity, nameof(TrainingRunRow.Step), update.Step);
+        Set(entity, nameof(TrainingRunRow.ErrorCode), update.ErrorCode);
+        Set(entity, nameof(TrainingRunRow.ErrorMessage), Clip(update.ErrorMessage));
+        Set(entity, nameof(TrainingRunRow.Version), update.Version);
+        Set(entity, nameof(TrainingRunRow.PrimaryMetric), update.PrimaryMetric);
+        Set(entity, nameof(TrainingRunRow.PrimaryMetricValue), update.PrimaryMetricValue);
+        Set(entity, nameof(TrainingRunRow.PromotionDecision), update.PromotionDecision);
+        if (update.IsStart)
+        {
+            entity[nameof(TrainingRunRow.StartedAt)] = update.At;
+        }
+
+        if (RunStatus.IsTerminal(update.Status))
+        {
+            entity[nameof(TrainingRunRow.CompletedAt)] = update.At;
+        }
+
+        await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>Sets the attempt counter (how many times the job has been started).</summary>
+    public async Task SetAttemptAsync(string jobId, int attempt, CancellationToken cancellationToken = default) =>
+        await _table.UpsertEntityAsync(
+            new TableEntity(jobId, TrainingRunRow.RowKeyValue) { [nameof(TrainingRunRow.Attempt)] = attempt },
+            TableUpdateMode.Merge,
+            cancellationToken);
+
+    /// <summary>Runs in a status, newest first.</summary>
+    public async Task<IReadOnlyList<TrainingRunRow>> ListAsync(string? status = null, int max = 100, CancellationToken cancellationToken = default)
+    {
+        var filter = status is null ? null : TableClient.CreateQueryFilter($"Status eq {status}");
+        var rows = new List<TrainingRunRow>();
+        await foreach (var row in _table.QueryAsync<TrainingRunRow>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return [.. rows.OrderByDescending(r => r.CreatedAt).Take(max)];
+    }
+
+    private static void Set(TableEntity entity, string name, object? value)
+    {
+        if (value is not null)
+        {
+            entity[name] = value;
+        }
+    }
+
+    private static string? Clip(string? message) =>
+        message is { Length: > MaxMessageLength } ? string.Concat(message.AsSpan(0, MaxMessageLength), "…") : message;
+}

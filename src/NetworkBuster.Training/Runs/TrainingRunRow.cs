@@ -1,0 +1,68 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace NetworkBuster.Training.Runs;
+
+/// <summary>A <c>TrainingRuns</c> row: one per job (PartitionKey = jobId, RowKey = <see cref="RowKeyValue"/>).</summary>
+public sealed class TrainingRunRow : ITableEntity
+{
+    /// <summary>The RowKey of every run row.</summary>
+    public const string RowKeyValue = "run";
+
+    /// <inheritdoc />
+    public string PartitionKey { get; set; } = "";
+
+    /// <inheritdoc />
+    public string RowKey { get; set; } = RowKeyValue;
+
+    /// <inheritdoc />
+    public DateTimeOffset? Timestamp { get; set; }
+
+    /// <inheritdoc />
+    public ETag ETag { get; set; }
+
+    public string JobId { get; set; } = "";
+
+    public string? Model { get; set; }
+
+    public string? Dataset { get; set; }
+
+    public string? Trainer { get; set; }
+
+    public string Status { get; set; } = RunStatus.Pending;
+
+    public string? Step { get; set; }
+
+    public int Progress { get; set; }
+
+    public int Attempt { get; set; }
+
+    public string? ErrorCode { get; set; }
+
+    public string? ErrorMessage { get; set; }
+
+    public int? Version { get; set; }
+
+    public string Trigger { get; set; } = RunTrigger.Queue;
+
+    public string? Priority { get; set; }
+
+    public int? TimeoutMinutes { get; set; }
+
+    /// <summary>The validated job as JSON, so a restarted host can resume it without the message.</summary>
+    public string? JobJson { get; set; }
+
+    public string? InstanceId { get; set; }
+
+    public string? PrimaryMetric { get; set; }
+
+    public double? PrimaryMetricValue { get; set; }
+
+    public string? PromotionDecision { get; set; }
+
+    public DateTimeOffset? CreatedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Presets;
+
+namespace NetworkBuster.Training.Training;
+
+/// <summary>A hyperparameter a trainer accepts, with its allowed range.</summary>
+/// <param name="Name">The name used in job messages.</param>
+/// <param name="Min">The smallest allowed value.</param>
+/// <param name="Max">The largest allowed value.</param>
+/// <param name="IsInteger">Whether only whole numbers are allowed.</param>
+/// <param name="MinExclusive">Whether <paramref name="Min"/> itself is excluded.</param>
+public sealed record HyperparameterDefinition(string Name, double Min, double Max, bool IsInteger, bool MinExclusive = false)
+{
+    /// <summary>The allowed range as people read it.</summary>
+    public string Range => IsInteger
+        ? $"a whole number from {Min.ToString(CultureInfo.InvariantCulture)} to {Max.ToString(CultureInfo.InvariantCulture)}"
+        : $"a number {(MinExclusive ? "above" : "from")} {Min.ToString(CultureInfo.InvariantCulture)} {(MinExclusive ? "up " : "")}to {Max.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Whether <paramref name="value"/> is allowed.</summary>
+    public bool Allows(double value) =>
+        double.IsFinite(value)
+        && (MinExclusive ? value > Min : value >= Min)
+        && value <= Max
+        && (!IsInteger || Math.Abs(value - Math.Round(value)) < 1e-9);
+}
+
+/// <summary>A trainer a job may name, with the tasks it supports and its hyperparameters.</summary>
+/// <param name="Name">The name used in job messages.</param>
+/// <param name="Tasks">The tasks it can learn.</param>
+/// <param name="Hyperparameters">The hyperparameters it accepts.</param>
+public sealed record TrainerDefinition(string Name, IReadOnlySet<ModelTask> Tasks, IReadOnlyList<HyperparameterDefinition> Hyperparameters);
+
+/// <summary>The trainers of this build and their validated options.</summary>
+public static class TrainerCatalog
+{
+    private static readonly HyperparameterDefinition Trees = new("numberOfTrees", 1, 5000, IsInteger: true);
+    private static readonly HyperparameterDefinition Leaves = new("numberOfLeaves", 2, 1024, IsInteger: true);
+    private static readonly HyperparameterDefinition LearningRate = new("learningRate", 0, 1, IsInteger: false, MinExclusive: true);
+    private static readonly HyperparameterDefinition MinLeaf = new("minimumExampleCountPerLeaf", 1, 100_000, IsInteger: true);
+    private static readonly HyperparameterDefinition FeatureFraction = new("featureFraction", 0, 1, IsInteger: false, MinExclusive: true);
+    private static readonly HashSet<ModelTask> Tabular = [ModelTask.Regression, ModelTask.Binary, ModelTask.Multiclass];
+
+    /// <summary>Gradient-boosted trees (ML.NET FastTree).</summary>
+    public static readonly TrainerDefinition FastTree = new("fasttree", Tabular, [Trees, Leaves, LearningRate, MinLeaf]);
+
+    /// <summary>Random forest (ML.NET FastForest).</summary>
+    public static readonly TrainerDefinition FastForest = new("fastforest", Tabular, [Trees, Leaves, MinLeaf, FeatureFraction]);
+
+    /// <summary>Gradient boosting (LightGBM); numberOfTrees is its number of boosting iterations.</summary>
+    public static readonly TrainerDefinition LightGbm = new("lightgbm", Tabular, [Trees, Leaves, LearningRate, MinLeaf]);
+
+    /// <summary>A linear model (SDCA) on normalized features.</summary>
+    public static readonly TrainerDefinition Sdca = new(
+        "sdca",
+        Tabular,
+        [new("maximumNumberOfIterations", 1, 10_000, IsInteger: true), new("l2Regularization", 0, 100, IsInteger: false)]);
+
+    /// <summary>All trainers.</summary>
+    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca];
+
+    /// <summary>
+    /// Resolves a trainer name and validates hyperparameters against it.
+    /// </summary>
+    /// <param name="task">The task the model learns.</param>
+    /// <param name="trainer">The trainer name from the job.</param>
+    /// <param name="hyperparameters">The hyperparameters from the job.</param>
+    /// <returns>The trainer definition.</returns>
+    /// <exception cref="TrainingException">With <see cref="ErrorCode.InvalidHyperparameter"/>, naming the allowed set.</exception>
+    public static TrainerDefinition Validate(ModelTask task, string trainer, IReadOnlyDictionary<string, double> hyperparameters)
+    {
+        var candidates = All.Where(t => t.Tasks.Contains(task)).ToList();
+        var definition = candidates.FirstOrDefault(t => t.Name == trainer)
+            ?? throw new TrainingException(
+                ErrorCode.InvalidHyperparameter,
+                $"'trainer' must be one of {string.Join(", ", candidates.Select(t => t.Name))} for a {task.ToString().ToLowerInvariant()} model, but found \"{ContractNames.Truncate(trainer)}\".");
+        foreach (var (name, value) in hyperparameters)
+        {
+            var parameter = definition.Hyperparameters.FirstOrDefault(h => h.Name == name)
+                ?? throw new TrainingException(
+                    ErrorCode.InvalidHyperparameter,
+                    $"Trainer '{definition.Name}' accepts the hyperparameters {string.Join(", ", definition.Hyperparameters.Select(h => h.Name))}, but found \"{ContractNames.Truncate(name)}\".");
+            if (!parameter.Allows(value))
+            {
+                throw new TrainingException(
+                    ErrorCode.InvalidHyperparameter,
+                    $"Hyperparameter '{name}' of trainer '{definition.Name}' must be {parameter.Range}, but found {value.ToString(CultureInfo.InvariantCulture)}.");
+            }
+        }
+
+        return definition;
+    }
+}

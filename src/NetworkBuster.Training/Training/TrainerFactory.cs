@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Presets;
+
+namespace NetworkBuster.Training.Training;
+
+/// <summary>Builds the ML.NET pipeline for a snapshot schema, a trainer and its hyperparameters.</summary>
+public static class TrainerFactory
+{
+    /// <summary>The name of the assembled feature vector.</summary>
+    public const string FeaturesColumn = "__features";
+
+    private static readonly Dictionary<string, double> TreeDefaults = new()
+    {
+        ["numberOfTrees"] = 100,
+        ["numberOfLeaves"] = 20,
+        ["learningRate"] = 0.2,
+        ["minimumExampleCountPerLeaf"] = 10,
+        ["featureFraction"] = 0.7,
+    };
+
+    private static readonly Dictionary<string, double> LinearDefaults = new()
+    {
+        ["maximumNumberOfIterations"] = 100,
+        ["l2Regularization"] = 0.0001,
+    };
+
+    /// <summary>The hyperparameters a trainer will use: its defaults overridden by the job's.</summary>
+    public static IReadOnlyDictionary<string, double> Effective(TrainerDefinition trainer, IReadOnlyDictionary<string, double> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(overrides);
+        var defaults = trainer == TrainerCatalog.Sdca ? LinearDefaults : TreeDefaults;
+        return trainer.Hyperparameters.ToDictionary(h => h.Name, h => overrides.TryGetValue(h.Name, out double v) ? v : defaults[h.Name]);
+    }
+
+    /// <summary>The hyperparameters as the JSON stored in registry rows.</summary>
+    public static string ToJson(IReadOnlyDictionary<string, double> hyperparameters) => JsonSerializer.Serialize(hyperparameters);
+
+    /// <summary>Featurization plus trainer for the schema's task.</summary>
+    public static IEstimator<ITransformer> Build(MLContext ml, SnapshotSchema schema, TrainerDefinition trainer, IReadOnlyDictionary<string, double> hyperparameters)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(schema);
+        var p = Effective(trainer, hyperparameters);
+        return Featurize(ml, schema, linear: trainer == TrainerCatalog.Sdca).Append(Trainer(ml, schema.Task, trainer, p));
+    }
+
+    private static IEstimator<ITransformer> Featurize(MLContext ml, SnapshotSchema schema, bool linear)
+    {
+        IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
+        var parts = new List<string>();
+        foreach (var column in schema.Features)
+        {
+            switch (column.Kind)
+            {
+                case SnapshotColumnKind.Number:
+                    parts.Add(column.Name);
+                    break;
+                case SnapshotColumnKind.Category:
+                    pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding(column.Name + "__onehot", column.Name, maximumNumberOfKeys: 1000));
+                    parts.Add(column.Name + "__onehot");
+                    break;
+                default:
+                    pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText(column.Name + "__text", column.Name));
+                    parts.Add(column.Name + "__text");
+                    break;
+            }
+        }
+
+        pipeline = pipeline.Append(ml.Transforms.Concatenate(FeaturesColumn, [.. parts]));
+        if (linear)
+        {
+            pipeline = pipeline
+                .Append(ml.Transforms.ReplaceMissingValues(FeaturesColumn))
+                .Append(ml.Transforms.NormalizeMinMax(FeaturesColumn));
+        }
+
+        return pipeline;
+    }
+
+    private static IEstimator<ITransformer> Trainer(MLContext ml, ModelTask task, TrainerDefinition trainer, IReadOnlyDictionary<string, double> p)
+    {
+        const string label = SnapshotSchema.LabelColumn;
+        const string features = FeaturesColumn;
+        int I(string name) => (int)Math.Round(p[name]);
+        double D(string name) => p[name];
+        return (task, trainer.Name) switch
+        {
+            (ModelTask.Regression or ModelTask.Recommendation, "fasttree") => ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
+            (ModelTask.Regression or ModelTask.Recommendation, "fastforest") => ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), FeatureFraction = D("featureFraction") }),
+            (ModelTask.Regression or ModelTask.Recommendation, "lightgbm") => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
+            (ModelTask.Regression or ModelTask.Recommendation, "sdca") => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = I("maximumNumberOfIterations"), L2Regularization = (float)D("l2Regularization") }),
+            (ModelTask.Binary, "fasttree") => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
+            (ModelTask.Binary, "fastforest") => ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), FeatureFraction = D("featureFraction") }),
+            (ModelTask.Binary, "lightgbm") => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
+            (ModelTask.Binary, "sdca") => ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = I("maximumNumberOfIterations"), L2Regularization = (float)D("l2Regularization") }),
+            (ModelTask.Multiclass, "lightgbm") => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
+            (ModelTask.Multiclass, "sdca") => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options { LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = I("maximumNumberOfIterations"), L2Regularization = (float)D("l2Regularization") }),
+            (ModelTask.Multiclass, "fasttree") => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }), label),
+            (ModelTask.Multiclass, "fastforest") => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), FeatureFraction = D("featureFraction") }), label),
+            _ => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"No '{trainer.Name}' trainer for {task}."), nameof(trainer)),
+        };
+    }
+}

@@ -1,0 +1,95 @@
+using NetworkBuster.Training.Jobs;
+
+namespace NetworkBuster.Training.Workflow;
+
+/// <summary>What an activity returns: a value, or a permanent failure that must not be retried.</summary>
+/// <typeparam name="T">The value's type.</typeparam>
+/// <param name="Value">The value, when the step succeeded.</param>
+/// <param name="Failure">The failure, when the step hit bad input or too little data.</param>
+public sealed record StepResult<T>(T? Value, JobFailure? Failure)
+    where T : class;
+
+/// <summary>Creates <see cref="StepResult{T}"/> values.</summary>
+public static class StepResult
+{
+    /// <summary>A success.</summary>
+    public static StepResult<T> Ok<T>(T value)
+        where T : class => new(value, null);
+
+    /// <summary>A permanent failure.</summary>
+    public static StepResult<T> Fail<T>(JobFailure failure)
+        where T : class => new(null, failure);
+}
+
+/// <summary>The ingest step's input.</summary>
+/// <param name="Job">The job.</param>
+public sealed record IngestInput(TrainingJob Job);
+
+/// <summary>What ingest produced: a reference to the split snapshots in staging, and the dataset's lineage.</summary>
+/// <param name="SnapshotPrefix">The staging folder of the snapshots.</param>
+/// <param name="TrainRows">Rows in the train split.</param>
+/// <param name="ValidationRows">Rows in the validation split.</param>
+/// <param name="TestRows">Rows in the test split.</param>
+/// <param name="BadRows">Rows skipped as unreadable (within the allowed share).</param>
+/// <param name="DatasetSha256">SHA-256 of the dataset blob's bytes, lowercase hex.</param>
+/// <param name="DatasetETag">The dataset blob's ETag when read.</param>
+/// <param name="DatasetBytes">The dataset blob's size.</param>
+public sealed record IngestOutput(
+    string SnapshotPrefix,
+    long TrainRows,
+    long ValidationRows,
+    long TestRows,
+    long BadRows,
+    string DatasetSha256,
+    string DatasetETag,
+    long DatasetBytes);
+
+/// <summary>The train step's input.</summary>
+/// <param name="Job">The job.</param>
+/// <param name="Ingest">The snapshots to train on.</param>
+public sealed record TrainInput(TrainingJob Job, IngestOutput Ingest);
+
+/// <summary>What train produced: the unregistered model in staging.</summary>
+/// <param name="ModelBlob">The staged model zip.</param>
+/// <param name="ModelSha256">Its SHA-256, lowercase hex.</param>
+/// <param name="ModelBytes">Its size.</param>
+/// <param name="TrainingSeconds">Wall time of the fit.</param>
+/// <param name="HyperparametersJson">The hyperparameters used, defaults included, as JSON.</param>
+public sealed record TrainOutput(string ModelBlob, string ModelSha256, long ModelBytes, double TrainingSeconds, string HyperparametersJson);
+
+/// <summary>The evaluate step's input.</summary>
+/// <param name="Job">The job.</param>
+/// <param name="Ingest">The snapshots (the test split is scored).</param>
+/// <param name="Train">The candidate model.</param>
+public sealed record EvaluateInput(TrainingJob Job, IngestOutput Ingest, TrainOutput Train);
+
+/// <summary>What evaluate measured and decided.</summary>
+/// <param name="Metrics">Every metric of the candidate on the test split.</param>
+/// <param name="PrimaryMetric">The metric the gate compares.</param>
+/// <param name="PrimaryMetricValue">The candidate's value of it.</param>
+/// <param name="BaselineVersion">The current version it was compared with, if any.</param>
+/// <param name="BaselineMetricValue">The current version's value on the same test split.</param>
+/// <param name="Promote">Whether the candidate should become current.</param>
+/// <param name="Decision">Why, for people.</param>
+public sealed record EvaluateOutput(
+    IReadOnlyDictionary<string, double> Metrics,
+    string PrimaryMetric,
+    double PrimaryMetricValue,
+    int? BaselineVersion,
+    double? BaselineMetricValue,
+    bool Promote,
+    string Decision);
+
+/// <summary>The register step's input.</summary>
+/// <param name="Job">The job.</param>
+/// <param name="InstanceId">The orchestration (or local run) instance id, for lineage.</param>
+/// <param name="Ingest">Dataset lineage and row counts.</param>
+/// <param name="Train">The staged model.</param>
+/// <param name="Evaluation">Metrics and the gate's decision.</param>
+public sealed record RegisterInput(TrainingJob Job, string InstanceId, IngestOutput Ingest, TrainOutput Train, EvaluateOutput Evaluation);
+
+/// <summary>The registered version.</summary>
+/// <param name="Version">The version number.</param>
+/// <param name="IsCurrent">Whether it became current.</param>
+/// <param name="Status">available or rejected.</param>
+public sealed record RegisterOutput(int Version, bool IsCurrent, string Status);

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Runs;
+using NetworkBuster.Training.Training;
+
+namespace NetworkBuster.Training.Workflow;
+
+/// <summary>
+/// The workflow's activities: each turns permanent failures (bad input, too little data, a refused model) into a
+/// <see cref="StepResult{T}"/> failure and lets transient ones throw so the host's retry policy applies.
+/// </summary>
+/// <param name="ingestor">Ingest.</param>
+/// <param name="trainer">Train.</param>
+/// <param name="evaluator">Evaluate.</param>
+/// <param name="registrar">Register.</param>
+/// <param name="runs">Run rows.</param>
+/// <param name="snapshots">Staging files.</param>
+/// <param name="logger">Logger.</param>
+public sealed class TrainingActivities(
+    DatasetIngestor ingestor,
+    ModelTrainer trainer,
+    ModelEvaluator evaluator,
+    ModelRegistrar registrar,
+    RunStore runs,
+    SnapshotStore snapshots,
+    ILogger<TrainingActivities> logger)
+{
+    /// <summary>The ingest activity.</summary>
+    public Task<StepResult<IngestOutput>> IngestAsync(IngestInput input, CancellationToken cancellationToken = default) =>
+        Guard(() => ingestor.IngestAsync(input.Job, cancellationToken));
+
+    /// <summary>The train activity.</summary>
+    public Task<StepResult<TrainOutput>> TrainAsync(TrainInput input, CancellationToken cancellationToken = default) =>
+        Guard(() => trainer.TrainAsync(input.Job, input.Ingest, cancellationToken));
+
+    /// <summary>The evaluate activity.</summary>
+    public Task<StepResult<EvaluateOutput>> EvaluateAsync(EvaluateInput input, CancellationToken cancellationToken = default) =>
+        Guard(() => evaluator.EvaluateAsync(input.Job, input.Ingest, input.Train, cancellationToken));
+
+    /// <summary>The register activity.</summary>
+    public Task<StepResult<RegisterOutput>> RegisterAsync(RegisterInput input, CancellationToken cancellationToken = default) =>
+        Guard(() => registrar.RegisterAsync(input, cancellationToken));
+
+    /// <summary>The run-recording activity.</summary>
+    public async Task<bool> RecordRunAsync(RunUpdate update, CancellationToken cancellationToken = default)
+    {
+        await runs.UpdateAsync(update, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The cleanup activity: deletes a failed job's staging files.</summary>
+    public async Task<bool> CleanupAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        await snapshots.DeleteAsync(jobId, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Dispatches an activity by name (used by the local host; Durable binds each function directly).</summary>
+    public async Task<object> InvokeAsync(string name, object input, CancellationToken cancellationToken) => name switch
+    {
+        ActivityNames.Ingest => await IngestAsync((IngestInput)input, cancellationToken),
+        ActivityNames.Train => await TrainAsync((TrainInput)input, cancellationToken),
+        ActivityNames.Evaluate => await EvaluateAsync((EvaluateInput)input, cancellationToken),
+        ActivityNames.Register => await RegisterAsync((RegisterInput)input, cancellationToken),
+        ActivityNames.RecordRun => await RecordRunAsync((RunUpdate)input, cancellationToken),
+        ActivityNames.Cleanup => await CleanupAsync((string)input, cancellationToken),
+        _ => throw new ArgumentException($"Unknown activity '{name}'.", nameof(name)),
+    };
+
+    private async Task<StepResult<T>> Guard<T>(Func<Task<T>> step)
+        where T : class
+    {
+        try
+        {
+            return StepResult.Ok(await step());
+        }
+        catch (TrainingException ex)
+        {
+            logger.LogWarning("Step failed permanently: {ErrorCode} {ErrorMessage}", ex.Code, ex.Message);
+            return StepResult.Fail<T>(ex.ToFailure());
+        }
+        catch (ModelIntegrityException ex)
+        {
+            logger.LogError("Refused a tampered model: {ErrorMessage}", ex.Message);
+            return StepResult.Fail<T>(new JobFailure(ErrorCode.TrainingFailed, ex.Message));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Runs;
+
+namespace NetworkBuster.Training.Workflow;
+
+/// <summary>The workflow's input.</summary>
+/// <param name="Job">The validated job.</param>
+public sealed record WorkflowInput(TrainingJob Job);
+
+/// <summary>How the workflow ended.</summary>
+/// <param name="Status">Succeeded or Failed.</param>
+/// <param name="Version">The registered version.</param>
+/// <param name="IsCurrent">Whether it became current.</param>
+/// <param name="Failure">Why it failed.</param>
+public sealed record WorkflowResult(string Status, int? Version, bool IsCurrent, JobFailure? Failure);
+
+/// <summary>
+/// Ingest → train → evaluate → register, written once for both hosts. Deterministic: no clock but the
+/// context's, no GUIDs, no randomness, no I/O; only references pass between steps.
+/// </summary>
+public static class TrainingWorkflow
+{
+    /// <summary>Runs the workflow.</summary>
+    public static async Task<WorkflowResult> RunAsync(IWorkflowContext context, WorkflowInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var job = input.Job;
+        var deadline = context.CurrentUtc.AddMinutes(job.TimeoutMinutes);
+        string step = RunStep.Ingest;
+        try
+        {
+            await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 5, context.CurrentUtc) { IsStart = true });
+            var ingest = await context.CallActivityAsync<StepResult<IngestOutput>>(ActivityNames.Ingest, new IngestInput(job), deadline);
+            if (ingest.Value is not { } snapshot)
+            {
+                return await FailAsync(context, job, step, ingest.Failure!, cleanup: true);
+            }
+
+            step = RunStep.Train;
+            await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 30, context.CurrentUtc));
+            var train = await context.CallActivityAsync<StepResult<TrainOutput>>(ActivityNames.Train, new TrainInput(job, snapshot), deadline);
+            if (train.Value is not { } model)
+            {
+                return await FailAsync(context, job, step, train.Failure!, cleanup: true);
+            }
+
+            step = RunStep.Evaluate;
+            await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 70, context.CurrentUtc));
+            var evaluate = await context.CallActivityAsync<StepResult<EvaluateOutput>>(ActivityNames.Evaluate, new EvaluateInput(job, snapshot, model), deadline);
+            if (evaluate.Value is not { } evaluation)
+            {
+                return await FailAsync(context, job, step, evaluate.Failure!, cleanup: true);
+            }
+
+            step = RunStep.Register;
+            await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 90, context.CurrentUtc));
+            var register = await context.CallActivityAsync<StepResult<RegisterOutput>>(
+                ActivityNames.Register, new RegisterInput(job, context.InstanceId, snapshot, model, evaluation), deadline);
+            if (register.Value is not { } registered)
+            {
+                return await FailAsync(context, job, step, register.Failure!, cleanup: true);
+            }
+
+            await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Succeeded, step, 100, context.CurrentUtc)
+            {
+                Version = registered.Version,
+                PrimaryMetric = evaluation.PrimaryMetric,
+                PrimaryMetricValue = evaluation.PrimaryMetricValue,
+                PromotionDecision = (registered.IsCurrent ? "current: " : "not current: ") + evaluation.Decision,
+            });
+            context.Logger.LogInformation("Training run {JobId} for {Model} finished {Status} with version {Version}", job.JobId, job.Model, RunStatus.Succeeded, registered.Version);
+            return new WorkflowResult(RunStatus.Succeeded, registered.Version, registered.IsCurrent, null);
+        }
+        catch (ActivityFailedException ex)
+        {
+            return await FailAsync(context, job, step, new JobFailure(ex.Code, $"{ex.Activity} failed after retries: {ex.Message}"), cleanup: false);
+        }
+        catch (StepTimeoutException)
+        {
+            return await FailAsync(context, job, step, new JobFailure(ErrorCode.Timeout, $"Expected the job to finish within timeoutMinutes={job.TimeoutMinutes}, but it was still in step '{step}' at the deadline."), cleanup: false);
+        }
+    }
+
+    private static async Task<WorkflowResult> FailAsync(IWorkflowContext context, TrainingJob job, string step, JobFailure failure, bool cleanup)
+    {
+        if (cleanup)
+        {
+            await context.CallActivityAsync<bool>(ActivityNames.Cleanup, job.JobId, context.CurrentUtc.AddMinutes(5));
+        }
+
+        await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Failed, step, 100, context.CurrentUtc)
+        {
+            ErrorCode = failure.Code.ToString(),
+            ErrorMessage = failure.Message,
+        });
+        context.Logger.LogWarning("Training run {JobId} for {Model} finished {Status} in {Step}: {ErrorCode} {ErrorMessage}", job.JobId, job.Model, RunStatus.Failed, step, failure.Code, failure.Message);
+        return new WorkflowResult(RunStatus.Failed, null, false, failure);
+    }
+}

@@ -1,0 +1,1 @@
+namespace NetworkBuster.Training.Tests; public class PlaceholderTests { [Fact] public void Works() => Assert.True(true); }
