@@ -86,6 +86,42 @@ public sealed class RunStore(StorageClients storage)
         return [.. rows.OrderByDescending(r => r.CreatedAt).Take(max)];
     }
 
+    /// <summary>Polls a run until it ends, reporting each change; returns the final row.</summary>
+    /// <exception cref="TimeoutException">When the run has not ended within <paramref name="timeout"/>.</exception>
+    public async Task<TrainingRunRow> WaitAsync(string jobId, TimeSpan timeout, Action<TrainingRunRow>? onChange = null, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        string? seen = null;
+        try
+        {
+            while (true)
+            {
+                var row = await GetAsync(jobId, cts.Token);
+                if (row is not null)
+                {
+                    var state = $"{row.Status}/{row.Step}/{row.Progress}";
+                    if (state != seen)
+                    {
+                        seen = state;
+                        onChange?.Invoke(row);
+                    }
+
+                    if (RunStatus.IsTerminal(row.Status))
+                    {
+                        return row;
+                    }
+                }
+
+                await Task.Delay(250, cts.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Run {jobId} did not end within {timeout} (last state {seen ?? "not recorded"}).");
+        }
+    }
+
     private static void Set(TableEntity entity, string name, object? value)
     {
         if (value is not null)

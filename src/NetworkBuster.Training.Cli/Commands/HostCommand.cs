@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using NetworkBuster.Training.Cli.Local;
+
+namespace NetworkBuster.Training.Cli.Commands;
+
+/// <summary><c>nbtrain host</c>: the local host, listening on <c>ai-training-jobs</c> until Ctrl+C.</summary>
+internal static class HostCommand
+{
+    public static Command Create(Option<string?> connection)
+    {
+        var concurrency = new Option<int>("--concurrency") { Description = "Jobs run at once.", DefaultValueFactory = _ => 1 };
+        var command = new Command("host", "Run the local host: listen on ai-training-jobs and run each job (ingest → train → evaluate → register) in-process. Without AzureWebJobsStorage it starts Azurite on the default ports (data in .azurite/).")
+        {
+            concurrency,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var option = parse.GetValue(connection);
+            await using var azurite = LocalHost.IsStorageConfigured(option) ? null : await StartAzuriteAsync(cancellationToken);
+            if (azurite is not null)
+            {
+                Console.WriteLine("Storage: Azurite on 127.0.0.1:10000-10002 (UseDevelopmentStorage=true). Drop a job with:");
+                Console.WriteLine("  az storage message put --queue-name ai-training-jobs --connection-string \"UseDevelopmentStorage=true\" --content '{\"model\":\"performance-optimizer\",\"dataset\":\"performance-optimizer/2025-01.csv\"}'");
+            }
+
+            using var host = LocalHost.Build(azurite?.ConnectionString ?? option, settings: new Dictionary<string, string?> { ["Training:Host:MaxConcurrentJobs"] = parse.GetValue(concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            await host.RunAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<AzuriteServer?> StartAzuriteAsync(CancellationToken cancellationToken)
+    {
+        if (AzuriteServer.IsDefaultPortInUse())
+        {
+            Console.WriteLine("Storage: an emulator already listens on 127.0.0.1:10000; using UseDevelopmentStorage=true.");
+            Environment.SetEnvironmentVariable("AzureWebJobsStorage", "UseDevelopmentStorage=true");
+            return null;
+        }
+
+        var root = AzuritePackage.FindRoot() ?? Environment.CurrentDirectory;
+        return await AzuriteServer.StartDefaultAsync(Path.Combine(root, ".azurite"), Console.Out, cancellationToken);
+    }
+}
