@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Cli.Local;
+using NetworkBuster.Training.Hosting;
+
+namespace NetworkBuster.Training.Tests.Infrastructure;
+
+/// <summary>The pipeline's real services and host, wired as the CLI wires them, against a test Azurite.</summary>
+public static class Pipeline
+{
+    /// <summary>Settings that make retries quick in tests.</summary>
+    public static Dictionary<string, string?> FastSettings(IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Training:Host:RetryDelay"] = "00:00:01",
+            ["Training:Host:MinPollingInterval"] = "00:00:00.100",
+            ["Training:Host:MaxPollingInterval"] = "00:00:00.500",
+            ["Training:Host:ActivityFirstRetry"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    public static ServiceProvider Services(string connection, IDictionary<string, string?>? settings = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(FastSettings(settings))
+            .AddInMemoryCollection([new("AzureWebJobsStorage", connection)])
+            .Build();
+        return new ServiceCollection().AddLogging().AddTrainingPipeline(configuration).BuildServiceProvider();
+    }
+
+    public static async Task<IHost> StartHostAsync(string connection, IDictionary<string, string?>? settings = null)
+    {
+        var host = LocalHost.Build(connection, LogLevel.Warning, FastSettings(settings));
+        await host.StartAsync();
+        return host;
+    }
+}
