@@ -54,7 +54,8 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
 
             var current = await registry.GetCurrentAsync(job.Model, cancellationToken);
             double? baseline = current is null || current.JobId == job.JobId ? null : await ScoreBaselineAsync(ml, task, primary, current, test, cancellationToken);
-            var decision = PromotionGate.Decide(job.Promotion, primary, metrics, baseline, gate);
+            var (margin, minimums) = gate.For(job.Model, task);
+            var decision = PromotionGate.Decide(job.Promotion, primary, metrics, baseline, margin, minimums);
             logger.LogInformation("Evaluated {Model} for {JobId}: {PrimaryMetric}={Value} baseline={Baseline}; {Decision}", job.Model, job.JobId, primary.Name, value, baseline, decision.Reason);
             return new EvaluateOutput(metrics, primary.Name, value, baseline is null ? null : current!.Version, baseline, decision.Promote, decision.Reason);
         }

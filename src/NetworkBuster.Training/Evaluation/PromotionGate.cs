@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Presets;
 
 namespace NetworkBuster.Training.Evaluation;
 
@@ -9,8 +10,52 @@ public sealed class GateOptions
     /// <summary>How much better than the current version a candidate must be on the primary metric.</summary>
     public double Margin { get; set; }
 
-    /// <summary>Floors every candidate must meet, by metric name (e.g. R2 ≥ 0 means better than predicting the mean).</summary>
-    public Dictionary<string, double> Minimums { get; set; } = new() { ["R2"] = 0.0, ["AUC"] = 0.6 };
+    /// <summary>Floors for classifiers, by metric name.</summary>
+    public Dictionary<string, double> ClassifierMinimums { get; set; } = new()
+    {
+        ["AUC"] = 0.75,
+        ["Accuracy"] = 0.75,
+        ["Precision"] = 0.70,
+        ["Recall"] = 0.65,
+        ["F1"] = 0.70,
+    };
+
+    /// <summary>Floors for regressors (and recommenders), by metric name: R² ≥ 0 is "better than predicting the mean".</summary>
+    public Dictionary<string, double> RegressorMinimums { get; set; } = new() { ["R2"] = 0.0 };
+
+    /// <summary>Per-model overrides (<c>Training:Gate:Models:{model}:Margin</c>, <c>…:Minimums:{metric}</c>).</summary>
+    public Dictionary<string, ModelGateOptions> Models { get; set; } = [];
+
+    /// <summary>The margin and floors that apply to one model.</summary>
+    public (double Margin, IReadOnlyDictionary<string, double> Minimums) For(string model, ModelTask task)
+    {
+        var floors = task is ModelTask.Binary or ModelTask.Multiclass ? ClassifierMinimums : RegressorMinimums;
+        if (!Models.TryGetValue(model, out var custom))
+        {
+            return (Margin, floors);
+        }
+
+        var merged = new Dictionary<string, double>(custom.Replace ? [] : floors);
+        foreach (var (metric, floor) in custom.Minimums)
+        {
+            merged[metric] = floor;
+        }
+
+        return (custom.Margin ?? Margin, merged);
+    }
+}
+
+/// <summary>One model's gate overrides.</summary>
+public sealed class ModelGateOptions
+{
+    /// <summary>The model's margin, when it differs from the default.</summary>
+    public double? Margin { get; set; }
+
+    /// <summary>Floors added to (or replacing, with <see cref="Replace"/>) the task's defaults.</summary>
+    public Dictionary<string, double> Minimums { get; set; } = [];
+
+    /// <summary>Whether <see cref="Minimums"/> replaces the task's defaults instead of adding to them.</summary>
+    public bool Replace { get; set; }
 }
 
 /// <summary>The gate's verdict.</summary>
@@ -18,7 +63,10 @@ public sealed class GateOptions
 /// <param name="Reason">Why, for the run and registry rows.</param>
 public sealed record GateDecision(bool Promote, string Reason);
 
-/// <summary>Decides whether a candidate becomes current: thresholds first, then the comparison with the current version.</summary>
+/// <summary>
+/// Decides whether a candidate becomes current: every floor must hold, then it must beat the current version's
+/// primary metric, scored on the same test rows, by the margin. The first version needs only the floors.
+/// </summary>
 public static class PromotionGate
 {
     /// <summary>Decides.</summary>
@@ -26,12 +74,13 @@ public static class PromotionGate
     /// <param name="primary">The primary metric.</param>
     /// <param name="candidate">The candidate's metrics on the test split.</param>
     /// <param name="baseline">The current version's primary metric on the same split, if there is a current version.</param>
-    /// <param name="options">Margin and floors.</param>
-    public static GateDecision Decide(PromotionPolicy policy, MetricDefinition primary, IReadOnlyDictionary<string, double> candidate, double? baseline, GateOptions options)
+    /// <param name="margin">How much better than the baseline the candidate must be.</param>
+    /// <param name="minimums">Floors by metric name; a metric the task does not produce is not checked.</param>
+    public static GateDecision Decide(PromotionPolicy policy, MetricDefinition primary, IReadOnlyDictionary<string, double> candidate, double? baseline, double margin, IReadOnlyDictionary<string, double> minimums)
     {
         ArgumentNullException.ThrowIfNull(primary);
         ArgumentNullException.ThrowIfNull(candidate);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(minimums);
         if (policy == PromotionPolicy.Always)
         {
             return new(true, "promotion=always");
@@ -42,7 +91,7 @@ public static class PromotionGate
             return new(false, "promotion=never");
         }
 
-        var failed = options.Minimums
+        var failed = minimums
             .Where(m => candidate.TryGetValue(m.Key, out double v) && v < m.Value)
             .Select(m => $"{m.Key} {F(candidate[m.Key])} < {F(m.Value)}")
             .ToList();
@@ -57,9 +106,9 @@ public static class PromotionGate
             return new(true, $"first version: {primary.Name} {F(value)} meets the thresholds");
         }
 
-        return primary.IsBetter(value, b, options.Margin)
-            ? new(true, $"{primary.Name} {F(value)} beats the current {F(b)}")
-            : new(false, $"{primary.Name} {F(value)} does not beat the current {F(b)}{(options.Margin > 0 ? $" by {F(options.Margin)}" : "")}");
+        return primary.IsBetter(value, b, margin)
+            ? new(true, $"{primary.Name} {F(value)} beats the current {F(b)}{(margin > 0 ? $" by more than {F(margin)}" : "")}")
+            : new(false, $"{primary.Name} {F(value)} does not beat the current {F(b)}{(margin > 0 ? $" by more than {F(margin)}" : "")}");
     }
 
     private static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);

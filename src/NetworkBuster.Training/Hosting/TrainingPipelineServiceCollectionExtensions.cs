@@ -15,7 +15,7 @@ public static class TrainingPipelineServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the storage clients (from <c>AzureWebJobsStorage</c>), the steps, the registry and the activities.
-    /// Settings: <c>Training:Ingest</c>, <c>Training:Gate</c>, <c>Training:Host</c>.
+    /// Settings: <c>Training:Ingest</c>, <c>Training:Gate</c>, <c>Training:Registry</c>, <c>Training:Host</c>.
     /// </summary>
     public static IServiceCollection AddTrainingPipeline(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +24,7 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton(Bind<IngestOptions>(configuration, "Training:Ingest"));
         services.AddSingleton(Bind<GateOptions>(configuration, "Training:Gate"));
         services.AddSingleton(Bind<LocalHostOptions>(configuration, "Training:Host"));
+        services.AddSingleton(Bind<RegistryOptions>(configuration, "Training:Registry"));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<DatasetIngestor>();
@@ -32,6 +33,7 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ModelRegistrar>();
+        services.AddSingleton<RetentionPolicy>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<TrainingActivities>();
         services.AddSingleton<JobProcessor>();

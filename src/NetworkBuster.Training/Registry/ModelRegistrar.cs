@@ -15,9 +15,10 @@ namespace NetworkBuster.Training.Registry;
 /// <param name="registry">The registry table.</param>
 /// <param name="models">The model store.</param>
 /// <param name="snapshots">The staging snapshots (deleted once registered).</param>
+/// <param name="retention">Applied after each registration.</param>
 /// <param name="time">The clock for CreatedAt and PromotedAt.</param>
 /// <param name="logger">Logger.</param>
-public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registry, ModelStore models, SnapshotStore snapshots, TimeProvider time, ILogger<ModelRegistrar> logger)
+public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registry, ModelStore models, SnapshotStore snapshots, RetentionPolicy retention, TimeProvider time, ILogger<ModelRegistrar> logger)
 {
     private static readonly string CodeVersion =
         typeof(ModelRegistrar).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -46,11 +47,12 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         bool isCurrent = row.IsCurrent;
         if (input.Evaluation.Promote && !isCurrent)
         {
-            var previous = await registry.PromoteAsync(job.Model, row.Version, time.GetUtcNow(), cancellationToken);
+            var previous = await registry.PromoteAsync(job.Model, row.Version, time.GetUtcNow(), $"job:{job.JobId}", input.Evaluation.Decision, cancellationToken);
             isCurrent = true;
             logger.LogInformation("Promoted {Model}:{Version} (previous {Previous})", job.Model, row.Version, previous);
         }
 
+        await retention.ApplyAsync(job.Model, cancellationToken);
         await snapshots.DeleteAsync(input.Ingest.SnapshotPrefix, cancellationToken);
         logger.LogInformation("Registered {Model}:{Version} {PrimaryMetric}={PrimaryMetricValue}", job.Model, row.Version, row.PrimaryMetric, row.PrimaryMetricValue);
         return new RegisterOutput(row.Version, isCurrent, row.Status);

@@ -11,10 +11,11 @@ namespace NetworkBuster.Training.Registry;
 /// or two current versions.
 /// </summary>
 /// <param name="storage">The storage account.</param>
-public sealed class ModelRegistry(StorageClients storage)
+public sealed partial class ModelRegistry(StorageClients storage)
 {
     private const int MaxAttempts = 100;
     private readonly TableClient _table = storage.Registry;
+    private readonly TableClient _history = storage.History;
 
     /// <summary>The current version of a model, or null before the first promotion.</summary>
     public async Task<ModelVersionRow?> GetCurrentAsync(string model, CancellationToken cancellationToken = default)
@@ -86,44 +87,5 @@ public sealed class ModelRegistry(StorageClients storage)
         }
 
         throw new InvalidOperationException($"Could not allocate a version of {row.Model} after {MaxAttempts} attempts.");
-    }
-
-    /// <summary>
-    /// Makes a version current and the previous current one not, in one transaction; retried on a concurrent change.
-    /// </summary>
-    /// <returns>The version that was current before, if any.</returns>
-    public async Task<int?> PromoteAsync(string model, int version, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        for (int attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var target = await GetAsync(model, version, cancellationToken)
-                ?? throw new InvalidOperationException($"{model}:{version} does not exist.");
-            var current = await GetCurrentAsync(model, cancellationToken);
-            if (target.IsCurrent)
-            {
-                return current?.Version == version ? null : current?.Version;
-            }
-
-            var actions = new List<TableTransactionAction>
-            {
-                new(TableTransactionActionType.UpdateMerge, new TableEntity(model, target.RowKey) { ["IsCurrent"] = true, ["PromotedAt"] = at, ["Status"] = VersionStatus.Available }, target.ETag),
-            };
-            if (current is not null)
-            {
-                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(model, current.RowKey) { ["IsCurrent"] = false }, current.ETag));
-            }
-
-            try
-            {
-                await _table.SubmitTransactionAsync(actions, cancellationToken);
-                return current?.Version;
-            }
-            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
-            {
-                // A concurrent promotion changed a row we read; read again.
-            }
-        }
-
-        throw new InvalidOperationException($"Could not promote {model}:{version} after {MaxAttempts} attempts.");
     }
 }

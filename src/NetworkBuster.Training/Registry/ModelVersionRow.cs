@@ -77,6 +77,12 @@ public sealed class ModelVersionRow : ITableEntity
 
     public DateTimeOffset? PromotedAt { get; set; }
 
+    /// <summary>When retention deleted this version's blobs (the row is kept).</summary>
+    public DateTimeOffset? BlobsDeletedAt { get; set; }
+
+    /// <summary>Whether the version can serve: available and its blobs kept.</summary>
+    public bool IsServable => Status == VersionStatus.Available && BlobsDeletedAt is null;
+
     /// <summary>The RowKey of a version.</summary>
     public static string KeyOf(int version) => version.ToString("D6", CultureInfo.InvariantCulture);
 

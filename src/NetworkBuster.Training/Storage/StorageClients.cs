@@ -29,6 +29,9 @@ public sealed record StorageClients(BlobServiceClient Blobs, QueueServiceClient 
     /// <summary>The registry table.</summary>
     public TableClient Registry => Tables.GetTableClient(StorageNames.RegistryTable);
 
+    /// <summary>The promotion history table.</summary>
+    public TableClient History => Tables.GetTableClient(StorageNames.HistoryTable);
+
     /// <summary>The runs table.</summary>
     public TableClient Runs => Tables.GetTableClient(StorageNames.RunsTable);
 

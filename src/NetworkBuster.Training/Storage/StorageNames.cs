@@ -21,6 +21,9 @@ public static class StorageNames
     /// <summary>One row per model version.</summary>
     public const string RegistryTable = "ModelRegistry";
 
+    /// <summary>Append-only history of which version was current when, and who changed it; an addition to the contract.</summary>
+    public const string HistoryTable = "ModelHistory";
+
     /// <summary>One row per job.</summary>
     public const string RunsTable = "TrainingRuns";
 

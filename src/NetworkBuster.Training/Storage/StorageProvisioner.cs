@@ -14,6 +14,7 @@ public static class StorageProvisioner
             storage.JobsQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             storage.PoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             storage.Registry.CreateIfNotExistsAsync(cancellationToken),
-            storage.Runs.CreateIfNotExistsAsync(cancellationToken));
+            storage.Runs.CreateIfNotExistsAsync(cancellationToken),
+            storage.History.CreateIfNotExistsAsync(cancellationToken));
     }
 }
