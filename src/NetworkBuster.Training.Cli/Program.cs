@@ -1,15 +1,35 @@
 using System.CommandLine;
+using NetworkBuster.Training.Cli;
 using NetworkBuster.Training.Cli.Commands;
 
-var connection = new Option<string?>("--connection")
+var cli = new CliServices();
+var root = new RootCommand("""
+    nbtrain: the NetworkBuster training pipeline's local host and operator CLI.
+    Storage: --connection, --account-name (DefaultAzureCredential), or AzureWebJobsStorage; UseDevelopmentStorage=true otherwise.
+    Exit codes: 0 success, 1 failed (run failed, request refused), 2 invalid input, 3 not found, 4 storage unavailable.
+    """)
 {
-    Description = "A storage connection string; defaults to AzureWebJobsStorage (connection string or identity-based __accountName/__*ServiceUri).",
-    Recursive = true,
+    cli.Connection,
+    cli.AccountName,
+    cli.Json,
+    DemoCommand.Create(cli.Connection),
+    HostCommand.Create(cli.Connection),
+    SubmitCommand.Create(cli),
+    RunsCommand.Create(cli),
+    ModelsCommand.Create(cli),
+    DatasetsCommand.Create(cli),
+    PredictCommand.Create(cli),
 };
-var root = new RootCommand("nbtrain: the NetworkBuster training pipeline's local host and operator CLI.")
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
 {
-    connection,
-    HostCommand.Create(connection),
-    DemoCommand.Create(connection),
-};
-return await root.Parse(args).InvokeAsync();
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine("error: " + error.Message);
+    }
+
+    Console.Error.WriteLine("See nbtrain --help.");
+    return ExitCodes.InvalidInput;
+}
+
+return await parse.InvokeAsync();

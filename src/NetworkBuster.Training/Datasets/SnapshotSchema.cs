@@ -34,6 +34,18 @@ public sealed record SnapshotSchema(ModelTask Task, string Label, IReadOnlyList<
     /// <summary>The label's column name in snapshots and models.</summary>
     public const string LabelColumn = "Label";
 
+    /// <summary>
+    /// The tabular problem that maps raw CSV rows to this layout again (for scoring new data): one feature per
+    /// source column, a timestamp where derived columns were expanded from it.
+    /// </summary>
+    public TabularSpec ToTabularSpec() => new(
+        Task,
+        Label,
+        [.. Features.GroupBy(f => f.Source).Select(g => new FeatureColumn(
+            g.Key,
+            g.Count() > 1 || g.First().Name != g.Key ? FeatureKind.Timestamp
+            : g.First().Kind switch { SnapshotColumnKind.Number => FeatureKind.Numeric, SnapshotColumnKind.Category => FeatureKind.Categorical, _ => FeatureKind.Text }))]);
+
     /// <summary>The numeric feature columns, in storage order.</summary>
     public IReadOnlyList<SnapshotColumn> NumberColumns => [.. Features.Where(f => f.Kind == SnapshotColumnKind.Number)];
 

@@ -34,6 +34,7 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<RetentionPolicy>();
+        services.AddSingleton<Scoring.BatchScorer>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<TrainingActivities>();
         services.AddSingleton<JobProcessor>();

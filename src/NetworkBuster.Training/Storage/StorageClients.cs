@@ -36,23 +36,26 @@ public sealed record StorageClients(BlobServiceClient Blobs, QueueServiceClient 
     public TableClient Runs => Tables.GetTableClient(StorageNames.RunsTable);
 
     /// <summary>Creates the clients from a connection string (<c>UseDevelopmentStorage=true</c> included).</summary>
-    public static StorageClients FromConnectionString(string connectionString) => new(
-        new BlobServiceClient(connectionString, Configure(new BlobClientOptions())),
-        new QueueServiceClient(connectionString, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None })),
-        new TableServiceClient(connectionString, Configure(new TableClientOptions())));
+    public static StorageClients FromConnectionString(string connectionString, int maxRetries = DefaultMaxRetries) => new(
+        new BlobServiceClient(connectionString, Configure(new BlobClientOptions(), maxRetries)),
+        new QueueServiceClient(connectionString, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }, maxRetries)),
+        new TableServiceClient(connectionString, Configure(new TableClientOptions(), maxRetries)));
 
     /// <summary>Creates identity-based clients from service endpoints.</summary>
-    public static StorageClients FromEndpoints(Uri blob, Uri queue, Uri table, TokenCredential credential) => new(
-        new BlobServiceClient(blob, credential, Configure(new BlobClientOptions())),
-        new QueueServiceClient(queue, credential, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None })),
-        new TableServiceClient(table, credential, Configure(new TableClientOptions())));
+    public static StorageClients FromEndpoints(Uri blob, Uri queue, Uri table, TokenCredential credential, int maxRetries = DefaultMaxRetries) => new(
+        new BlobServiceClient(blob, credential, Configure(new BlobClientOptions(), maxRetries)),
+        new QueueServiceClient(queue, credential, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }, maxRetries)),
+        new TableServiceClient(table, credential, Configure(new TableClientOptions(), maxRetries)));
 
-    private static T Configure<T>(T options)
+    /// <summary>Retries of each storage request before it fails (setting <c>Training:Storage:MaxRetries</c>).</summary>
+    public const int DefaultMaxRetries = 6;
+
+    private static T Configure<T>(T options, int maxRetries)
         where T : Azure.Core.ClientOptions
     {
         // Ride out short outages (a restarted emulator, a throttled account) before a step fails.
         options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 6;
+        options.Retry.MaxRetries = maxRetries;
         options.Retry.Delay = TimeSpan.FromMilliseconds(500);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(15);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);

@@ -30,9 +30,10 @@ public static class StorageConnection
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(setting);
+        int retries = int.TryParse(configuration["Training:Storage:MaxRetries"], out int r) ? r : StorageClients.DefaultMaxRetries;
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            return StorageClients.FromConnectionString(section.Value);
+            return StorageClients.FromConnectionString(section.Value, retries);
         }
 
         var credential = CreateCredential(section["credential"], section["clientId"]);
@@ -42,7 +43,8 @@ public static class StorageConnection
                 new Uri($"https://{account}.blob.core.windows.net"),
                 new Uri($"https://{account}.queue.core.windows.net"),
                 new Uri($"https://{account}.table.core.windows.net"),
-                credential);
+                credential,
+                retries);
         }
 
         if (section["blobServiceUri"] is { Length: > 0 } blob)
@@ -51,7 +53,8 @@ public static class StorageConnection
                 new Uri(blob),
                 new Uri(section["queueServiceUri"] ?? throw Missing(setting, "queueServiceUri")),
                 new Uri(section["tableServiceUri"] ?? throw Missing(setting, "tableServiceUri")),
-                credential);
+                credential,
+                retries);
         }
 
         throw new InvalidOperationException(

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Registry;
+using Sylvan.Data.Csv;
+
+namespace NetworkBuster.Training.Scoring;
+
+/// <summary>What a batch scoring run did.</summary>
+/// <param name="Model">The version used.</param>
+/// <param name="Rows">Rows scored.</param>
+/// <param name="BadRows">Rows skipped as unreadable.</param>
+/// <param name="FirstBadLines">The first bad lines and why.</param>
+public sealed record ScoreSummary(ModelVersionRef Model, long Rows, long BadRows, IReadOnlyList<string> FirstBadLines);
+
+/// <summary>
+/// Scores a CSV with a registered version (the current one, or a named one): the model blob's SHA-256 is verified
+/// first, rows are mapped exactly as at training time, and the output is the input columns plus predictions.
+/// </summary>
+/// <param name="registry">The registry.</param>
+/// <param name="models">The model store.</param>
+public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
+{
+    private static readonly string[] PredictionColumns = ["PredictedLabel", "Probability", "Score"];
+
+    /// <summary>Scores <paramref name="input"/> into <paramref name="output"/>.</summary>
+    /// <exception cref="RegistryException">When the model or version does not exist.</exception>
+    /// <exception cref="ModelIntegrityException">When the blob's hash differs from the registry's.</exception>
+    public async Task<ScoreSummary> ScoreAsync(ModelVersionRef reference, Stream input, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(output);
+        var row = (reference.Version is { } v ? await registry.GetAsync(reference.Model, v, cancellationToken) : await registry.GetCurrentAsync(reference.Model, cancellationToken))
+            ?? throw new RegistryException(reference.Version is null ? $"{reference.Model} has no current version." : $"{reference} does not exist.");
+        var schema = JsonSerializer.Deserialize<SnapshotSchema>(row.InputSchema ?? "null", SnapshotStore.Json)
+            ?? throw new RegistryException($"{row.Model}:{row.Version} has no input schema.");
+        var ml = new MLContext(seed: 1);
+        var model = await models.LoadAsync(ml, row, cancellationToken);
+        var folder = Path.Combine(Path.GetTempPath(), "nbtrain-score", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var (rows, bad, firstBad, header) = await MapAsync(schema, input, folder, cancellationToken);
+            var scored = model.Transform(new RowFileDataView(Path.Combine(folder, "rows.rows"), schema, rows));
+            await WriteAsync(scored, schema, header, Path.Combine(folder, "raw.txt"), output, cancellationToken);
+            return new ScoreSummary(new ModelVersionRef(row.Model, row.Version), rows, bad, firstBad);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<(long Rows, long Bad, List<string> FirstBad, string Header)> MapAsync(SnapshotSchema schema, Stream input, string folder, CancellationToken cancellationToken)
+    {
+        using var text = new StreamReader(input, Encoding.UTF8, true, 1 << 16, leaveOpen: true);
+        await using var reader = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions { HasHeaders = true }, cancellationToken);
+        var header = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetName(i).Trim()).ToList();
+        bool addLabel = !header.Contains(schema.Label, StringComparer.OrdinalIgnoreCase);
+        var placeholder = schema.Task switch { ModelTask.Multiclass => schema.ClassNames is [var first, ..] ? first : "", _ => "0" };
+        var fullHeader = addLabel ? [.. header, schema.Label] : header;
+        var mapper = RowMapper.Create(schema.ToTabularSpec() with { ExpectedHeader = null }, fullHeader, schema.ClassNames is { } names ? [.. names.Select(n => Row(fullHeader.Count, fullHeader.Count - 1, n))] : []);
+        await using var file = File.Create(Path.Combine(folder, "rows.rows"));
+        using var writer = new RowFile.Writer(file, 1 + schema.NumberColumns.Count, schema.StringColumns.Count);
+        await using var raw = new StreamWriter(Path.Combine(folder, "raw.txt"));
+        var numbers = new float[1 + schema.NumberColumns.Count];
+        var strings = new string[schema.StringColumns.Count];
+        var firstBad = new List<string>();
+        long bad = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var fields = Enumerable.Range(0, reader.RowFieldCount).Select(reader.GetString).ToArray();
+            string[] mapped = addLabel ? [.. fields, placeholder] : fields;
+            if (mapper.TryMap(mapped, numbers, strings) is { } problem)
+            {
+                if (++bad <= 5)
+                {
+                    firstBad.Add($"line {(reader.RowNumber + 1).ToString(CultureInfo.InvariantCulture)} ({problem})");
+                }
+
+                continue;
+            }
+
+            writer.Write(numbers, strings);
+            await raw.WriteLineAsync(string.Join(",", fields.Select(Csv)));
+        }
+
+        return (writer.Rows, bad, firstBad, string.Join(",", header.Select(Csv)));
+    }
+
+    private static async Task WriteAsync(IDataView scored, SnapshotSchema schema, string header, string rawPath, TextWriter output, CancellationToken cancellationToken)
+    {
+        var columns = PredictionColumns.Where(c => scored.Schema.GetColumnOrNull(c) is not null).ToList();
+        await output.WriteLineAsync(header + "," + string.Join(",", columns.Select(c => c == "Score" && schema.Task == ModelTask.Regression ? "Predicted" + Capitalize(schema.Label) : c)));
+        using var cursor = scored.GetRowCursor(columns.Select(c => scored.Schema[c]));
+        var getters = columns.Select(c => Getter(cursor, scored.Schema[c], schema)).ToList();
+        using var raw = new StreamReader(rawPath);
+        while (cursor.MoveNext())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var line = await raw.ReadLineAsync(cancellationToken);
+            await output.WriteLineAsync(line + "," + string.Join(",", getters.Select(g => g())));
+        }
+    }
+
+    private static Func<string> Getter(DataViewRowCursor cursor, DataViewSchema.Column column, SnapshotSchema schema)
+    {
+        if (column.Type == NumberDataViewType.Single)
+        {
+            var get = cursor.GetGetter<float>(column);
+            return () => { float v = 0; get(ref v); return v.ToString("0.######", CultureInfo.InvariantCulture); };
+        }
+
+        if (column.Type == BooleanDataViewType.Instance)
+        {
+            var get = cursor.GetGetter<bool>(column);
+            return () => { bool v = false; get(ref v); return v ? "true" : "false"; };
+        }
+
+        if (column.Type is KeyDataViewType)
+        {
+            var get = cursor.GetGetter<uint>(column);
+            return () => { uint v = 0; get(ref v); return v == 0 || schema.ClassNames is null ? "" : Csv(schema.ClassNames[(int)v - 1]); };
+        }
+
+        var vector = cursor.GetGetter<VBuffer<float>>(column);
+        return () => { var v = default(VBuffer<float>); vector(ref v); return v.DenseValues().Max().ToString("0.######", CultureInfo.InvariantCulture); };
+    }
+
+    private static string[] Row(int count, int labelIndex, string label)
+    {
+        var row = Enumerable.Repeat("", count).ToArray();
+        row[labelIndex] = label;
+        return row;
+    }
+
+    private static string Csv(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    private static string Capitalize(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
+}
