@@ -14,7 +14,8 @@ public static class LocalHost
     /// <param name="connection">A storage connection string, or null to read <c>AzureWebJobsStorage</c> from the environment.</param>
     /// <param name="minimumLevel">The console log level.</param>
     /// <param name="settings">Extra settings (e.g. <c>Training:Host:MaxConcurrentJobs</c>).</param>
-    public static IHost Build(string? connection, LogLevel minimumLevel = LogLevel.Information, IDictionary<string, string?>? settings = null)
+    /// <param name="timers">Whether the retraining timers run.</param>
+    public static IHost Build(string? connection, LogLevel minimumLevel = LogLevel.Information, IDictionary<string, string?>? settings = null, bool timers = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
@@ -35,7 +36,7 @@ public static class LocalHost
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        builder.Services.AddTrainingPipeline(builder.Configuration).AddLocalTrainingHost();
+        builder.Services.AddTrainingPipeline(builder.Configuration).AddLocalTrainingHost(timers);
         return builder.Build();
     }
 

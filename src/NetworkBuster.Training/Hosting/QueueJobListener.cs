@@ -1,8 +1,6 @@
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Jobs;
-using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Workflow;
 
@@ -15,11 +13,11 @@ namespace NetworkBuster.Training.Hosting;
 /// </summary>
 /// <param name="storage">The storage account.</param>
 /// <param name="processor">Runs jobs.</param>
-/// <param name="runs">Run rows (for poison records).</param>
+/// <param name="admission">Records poison messages.</param>
 /// <param name="options">Host settings.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Logger.</param>
-public sealed class QueueJobListener(StorageClients storage, JobProcessor processor, RunStore runs, LocalHostOptions options, TimeProvider time, ILogger<QueueJobListener> logger)
+public sealed class QueueJobListener(StorageClients storage, JobProcessor processor, JobAdmission admission, LocalHostOptions options, TimeProvider time, ILogger<QueueJobListener> logger)
     : BackgroundService
 {
     /// <inheritdoc />
@@ -122,17 +120,7 @@ public sealed class QueueJobListener(StorageClients storage, JobProcessor proces
         {
             await storage.PoisonQueue.SendMessageAsync(message.Body.ToString(), cancellationToken);
             await storage.JobsQueue.DeleteMessageAsync(message.MessageId, popReceipt ?? message.PopReceipt, cancellationToken);
-            var parsed = JobMessageParser.Parse(message.Body.ToString(), JobProcessor.FallbackJobId(message.MessageId));
-            var text = $"Moved to {StorageNames.PoisonQueue} after {message.DequeueCount} dequeue(s): {reason}";
-            var (row, created) = await runs.CreateOrGetAsync(
-                new TrainingRunRow { JobId = parsed.JobId, Model = parsed.Model, Status = RunStatus.Failed, ErrorCode = nameof(ErrorCode.StorageUnavailable), ErrorMessage = text, CreatedAt = time.GetUtcNow(), CompletedAt = time.GetUtcNow(), Progress = 100 },
-                cancellationToken);
-            if (!created && !RunStatus.IsTerminal(row.Status))
-            {
-                await runs.UpdateAsync(new RunUpdate(parsed.JobId, RunStatus.Failed, row.Step, 100, time.GetUtcNow()) { ErrorCode = nameof(ErrorCode.StorageUnavailable), ErrorMessage = text }, cancellationToken);
-            }
-
-            logger.LogError("Message {MessageId} (job {JobId}) moved to {PoisonQueue}: {Reason}", message.MessageId, parsed.JobId, StorageNames.PoisonQueue, reason);
+            await admission.RecordPoisonAsync(message.Body.ToString(), message.MessageId, message.DequeueCount, reason, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

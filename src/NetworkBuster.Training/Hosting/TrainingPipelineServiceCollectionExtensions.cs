@@ -37,14 +37,22 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton<Scoring.BatchScorer>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<TrainingActivities>();
+        services.AddSingleton<JobAdmission>();
+        services.AddSingleton<Scheduling.ScheduledJobPlanner>();
+        services.AddSingleton<Scheduling.ScheduledRetraining>();
         services.AddSingleton<JobProcessor>();
         return services;
     }
 
-    /// <summary>Adds the local host's queue listener (the Functions app uses its queue trigger instead).</summary>
-    public static IServiceCollection AddLocalTrainingHost(this IServiceCollection services)
+    /// <summary>Adds the local host's queue listener and timers (the Functions app uses its own triggers instead).</summary>
+    public static IServiceCollection AddLocalTrainingHost(this IServiceCollection services, bool timers = true)
     {
         services.AddHostedService<QueueJobListener>();
+        if (timers)
+        {
+            services.AddHostedService<LocalRetrainingScheduler>();
+        }
+
         return services;
     }
 

@@ -40,6 +40,11 @@ public static class JobMessageParser
         {
             return new JobParseResult(jobId, model, null, ex.ToFailure());
         }
+        catch (JsonException ex)
+        {
+            var where = ex.BytePositionInLine is { } position ? $" at byte {position + 1} of line {(ex.LineNumber ?? 0) + 1}" : "";
+            return new JobParseResult(jobId, model, null, new JobFailure(ErrorCode.InvalidMessage, $"A job message must be valid JSON, but it is malformed{where}: {ex.Message.Split(" LineNumber", 2)[0]}"));
+        }
     }
 
     internal static string Decode(string text)

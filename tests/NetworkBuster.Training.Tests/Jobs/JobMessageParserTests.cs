@@ -45,6 +45,8 @@ public class JobMessageParserTests
 
     [Theory]
     [InlineData("not json at all", ErrorCode.InvalidMessage, "JSON object")]
+    [InlineData("{oops", ErrorCode.InvalidMessage, "malformed at byte 2 of line 1")]
+    [InlineData("{\"model\":\"performance-optimizer\",", ErrorCode.InvalidMessage, "valid JSON")]
     [InlineData("[1,2]", ErrorCode.InvalidMessage, "but found \"[1,2]\"")]
     [InlineData("""{"model":"performance-optimizer"}""", ErrorCode.InvalidMessage, "'dataset' is required")]
     [InlineData("""{"dataset":"a.csv"}""", ErrorCode.InvalidMessage, "'model' is required")]

@@ -1,0 +1,157 @@
+// Log search alerts over the Application Insights component (classic `traces` schema).
+//
+// Poison queue: Azure Monitor storage metrics (QueueMessageCount) are per account, not per
+// queue, and only refresh about hourly, so a metric alert cannot watch `ai-training-jobs-poison`
+// alone. Instead this alerts on the warning the Functions host logs when it moves a message
+// there: "Message has reached MaxDequeueCount of N. Moving message to queue '<poison queue>'."
+// (It fires when a message is poisoned, not while messages sit in the queue.) Note that host.json
+// sampling can drop some host traces under load; the failed-run alert below is the primary signal.
+//
+// Failed runs: the app logs "Training run {JobId} for {Model} finished {Status}", which lands in
+// `traces` with customDimensions JobId, Model and Status.
+
+@description('Azure region of the alert rules.')
+param location string
+
+@description('Tags applied to the alert resources.')
+param tags object = {}
+
+@description('Resource id of the Application Insights component the alerts query.')
+param applicationInsightsId string
+
+@description('Name of the poison queue to watch.')
+param poisonQueueName string
+
+@description('Name prefix for the alert rules.')
+param namePrefix string
+
+@description('Name of the action group created when alertEmailAddress is set.')
+param actionGroupName string
+
+@description('Email address notified by the alerts; empty creates no action group.')
+param alertEmailAddress string = ''
+
+var createActionGroup = !empty(alertEmailAddress)
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (createActionGroup) {
+  name: actionGroupName
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'nbtraining'
+    enabled: true
+    emailReceivers: [
+      {
+        name: 'training-owner'
+        emailAddress: alertEmailAddress
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+var actionGroupIds = createActionGroup ? [actionGroup.id] : []
+
+// Host warning written when a queue message is moved to the poison queue.
+var poisonQueueQuery = replace(
+  '''
+traces
+| where message has "MaxDequeueCount" and message contains "'__POISON_QUEUE__'"
+| project timestamp, message, operation_Name, cloud_RoleInstance
+''',
+  '__POISON_QUEUE__',
+  poisonQueueName
+)
+
+// One row per failed run; split by Model so each failing model gets its own alert.
+var failedRunsQuery = '''
+traces
+| where message startswith "Training run " and tostring(customDimensions.Status) == "Failed"
+| extend JobId = tostring(customDimensions.JobId), Model = tostring(customDimensions.Model), ErrorCode = tostring(customDimensions.ErrorCode)
+| project timestamp, JobId, Model, ErrorCode, message
+'''
+
+resource poisonQueueAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-poison-queue'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'NetworkBuster training: job moved to ${poisonQueueName}'
+    description: 'A training job message reached MaxDequeueCount and was moved to the poison queue ${poisonQueueName}. Inspect it with `nbtrain` or Storage Explorer, fix, and resubmit.'
+    severity: 2
+    enabled: true
+    scopes: [
+      applicationInsightsId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: poisonQueueQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true // the table has no rows until the app first logs
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+resource failedRunsAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-failed-runs'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'NetworkBuster training: failed training runs'
+    description: 'At least one training run finished with Status == Failed in the last 15 minutes. Open the NetworkBuster training workbook for error codes.'
+    severity: 2
+    enabled: true
+    scopes: [
+      applicationInsightsId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: failedRunsQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          dimensions: [
+            {
+              name: 'Model'
+              operator: 'Include'
+              values: [
+                '*'
+              ]
+            }
+          ]
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+output actionGroupId string = createActionGroup ? actionGroup.id : ''
+output poisonQueueAlertId string = poisonQueueAlert.id
+output failedRunsAlertId string = failedRunsAlert.id

@@ -1,0 +1,136 @@
+// Flex Consumption plan and the NetworkBuster.Training function app (.NET 10 isolated worker).
+//
+// On Flex Consumption the runtime, its version and scaling live in `functionAppConfig`, not in
+// app settings: FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE,
+// WEBSITE_CONTENTSHARE, WEBSITE_CONTENTAZUREFILECONNECTIONSTRING and the other settings listed under
+// "Flex Consumption plan deprecations" in the Functions app settings reference must not be set.
+// Every connection is identity-based (user-assigned identity); no keys or connection strings.
+
+@description('Name of the function app.')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Azure region of the plan and the app.')
+param location string
+
+@description('Tags applied to the plan and the app.')
+param tags object = {}
+
+@description('azd service name; must match the service in azure.yaml.')
+param serviceName string = 'functions'
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of the user-assigned identity the app runs as.')
+param identityClientId string
+
+@description('Name of the storage account used for AzureWebJobsStorage and the deployment package.')
+param storageAccountName string
+
+@description('Blob container that holds the deployment package.')
+param deploymentStorageContainerName string
+
+@description('Name of the Application Insights component.')
+param applicationInsightsName string
+
+@description('Functions worker runtime version (functionAppConfig.runtime.version).')
+param runtimeVersion string = '10.0'
+
+@description('Memory per instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 4096
+
+@description('Maximum number of instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 10
+
+@description('App-specific settings merged into the identity-based host settings.')
+param appSettings object = {}
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+var hostSettings = {
+  // Host storage and Durable Functions (blob, queue and table) through the user-assigned identity.
+  AzureWebJobsStorage__accountName: storage.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  // Application Insights with Entra ID authentication (local auth is disabled on the component).
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+}
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      appSettings: map(items(union(appSettings, hostSettings)), setting => {
+        name: setting.key
+        value: setting.value
+      })
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentStorageContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: runtimeVersion
+      }
+    }
+  }
+}
+
+output name string = functionApp.name
+output resourceId string = functionApp.id
+output defaultHostName string = functionApp.properties.defaultHostName
