@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;
 
 namespace NetworkBuster.Training.Hosting;
@@ -10,11 +11,23 @@ namespace NetworkBuster.Training.Hosting;
 /// </summary>
 /// <param name="admission">Validation, run rows, duplicate detection.</param>
 /// <param name="activities">The workflow's activities.</param>
+/// <param name="checkpoints">Finished steps of earlier attempts, replayed on restart.</param>
+/// <param name="runs">Run rows (claims).</param>
 /// <param name="options">Retry settings.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Logger.</param>
-public sealed class JobProcessor(JobAdmission admission, TrainingActivities activities, LocalHostOptions options, TimeProvider time, ILogger<JobProcessor> logger)
+public sealed class JobProcessor(
+    JobAdmission admission,
+    TrainingActivities activities,
+    CheckpointStore checkpoints,
+    RunStore runs,
+    LocalHostOptions options,
+    TimeProvider time,
+    ILogger<JobProcessor> logger)
 {
+    /// <summary>This host instance's identity in run claims.</summary>
+    public string Owner { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+
     /// <summary>Handles one queue message's text.</summary>
     /// <param name="text">The message text.</param>
     /// <param name="messageId">The queue message id (the job id when the message has none).</param>
@@ -44,9 +57,63 @@ public sealed class JobProcessor(JobAdmission admission, TrainingActivities acti
         }
 
         var job = admitted.Job!;
+        var claim = options.VisibilityTimeout / 2;
+        if (!await runs.TryClaimAsync(job.JobId, Owner, time.GetUtcNow(), time.GetUtcNow() + claim, stopping))
+        {
+            logger.LogInformation("Job {JobId} is being run by another host; this delivery is a duplicate", job.JobId);
+            return null;
+        }
+
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.JobId, ["Model"] = job.Model });
         logger.LogInformation("Starting job {JobId} for {Model} (attempt {Attempt}, trigger {Trigger})", job.JobId, job.Model, admitted.Attempt, trigger);
-        var context = new LocalWorkflowContext(job.JobId, activities, options, time, logger, stopping);
-        return await TrainingWorkflow.RunAsync(context, new WorkflowInput(job));
+        using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var renewing = RenewClaimAsync(job.JobId, claim, heartbeat.Token);
+        try
+        {
+            var context = new LocalWorkflowContext(job.JobId, activities, checkpoints, options, time, logger, stopping);
+            var result = await TrainingWorkflow.RunAsync(context, new WorkflowInput(job));
+            await checkpoints.DeleteAsync(job.JobId, CancellationToken.None);
+            return result;
+        }
+        finally
+        {
+            await heartbeat.CancelAsync();
+            await renewing;
+            await ReleaseClaimAsync(job.JobId);
+        }
+    }
+
+    private async Task RenewClaimAsync(string jobId, TimeSpan claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(claim / 3, time, cancellationToken);
+                try
+                {
+                    await runs.RenewClaimAsync(jobId, Owner, time.GetUtcNow() + claim, CancellationToken.None);
+                }
+                catch (Exception ex) when (FailureClassifier.IsTransient(ex))
+                {
+                    logger.LogWarning(ex, "Could not renew the claim on {JobId}", jobId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ReleaseClaimAsync(string jobId)
+    {
+        try
+        {
+            await runs.RenewClaimAsync(jobId, Owner, DateTimeOffset.UnixEpoch, CancellationToken.None);
+        }
+        catch (Exception ex) when (FailureClassifier.IsTransient(ex))
+        {
+            logger.LogWarning(ex, "Could not release the claim on {JobId}; it lapses by itself", jobId);
+        }
     }
 }

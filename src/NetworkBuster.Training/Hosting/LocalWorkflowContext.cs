@@ -4,9 +4,14 @@ using NetworkBuster.Training.Workflow;
 
 namespace NetworkBuster.Training.Hosting;
 
-/// <summary>Runs the workflow in-process: activities are direct calls, retried with exponential backoff, raced against the deadline.</summary>
+/// <summary>
+/// Runs the workflow in-process: activities are direct calls, retried with exponential backoff, raced against the
+/// deadline, and checkpointed by call sequence so that a restarted host replays finished steps (as Durable replays
+/// its history) instead of running them again.
+/// </summary>
 /// <param name="instanceId">The run's instance id.</param>
 /// <param name="activities">The activities.</param>
+/// <param name="checkpoints">Finished calls of earlier attempts.</param>
 /// <param name="options">Retry settings.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Logger.</param>
@@ -14,6 +19,7 @@ namespace NetworkBuster.Training.Hosting;
 internal sealed class LocalWorkflowContext(
     string instanceId,
     TrainingActivities activities,
+    CheckpointStore checkpoints,
     LocalHostOptions options,
     TimeProvider time,
     ILogger logger,
@@ -25,7 +31,24 @@ internal sealed class LocalWorkflowContext(
 
     public ILogger Logger => logger;
 
+    private int _sequence;
+
     public async Task<TResult> CallActivityAsync<TResult>(string name, object input, DateTimeOffset deadline)
+    {
+        int sequence = ++_sequence;
+        var (found, recorded) = await checkpoints.TryGetAsync<TResult>(instanceId, sequence, name, stopping);
+        if (found)
+        {
+            logger.LogInformation("Replayed {Activity} of {InstanceId} from its checkpoint", name, instanceId);
+            return recorded!;
+        }
+
+        var result = await InvokeWithRetriesAsync<TResult>(name, input, deadline);
+        await checkpoints.SaveAsync(instanceId, sequence, name, result, stopping);
+        return result;
+    }
+
+    private async Task<TResult> InvokeWithRetriesAsync<TResult>(string name, object input, DateTimeOffset deadline)
     {
         for (int attempt = 1; ; attempt++)
         {

@@ -37,6 +37,7 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton<Scoring.BatchScorer>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<TrainingActivities>();
+        services.AddSingleton<CheckpointStore>();
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<Scheduling.ScheduledJobPlanner>();
         services.AddSingleton<Scheduling.ScheduledRetraining>();

@@ -60,6 +60,12 @@ public sealed class TrainingRunRow : ITableEntity
 
     public string? PromotionDecision { get; set; }
 
+    /// <summary>The local host instance running the job (local host only; Durable dedupes by instance id).</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>When the running host's claim lapses unless renewed.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
     public DateTimeOffset? CreatedAt { get; set; }
 
     public DateTimeOffset? StartedAt { get; set; }

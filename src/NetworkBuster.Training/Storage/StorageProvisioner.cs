@@ -15,6 +15,7 @@ public static class StorageProvisioner
             storage.PoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             storage.Registry.CreateIfNotExistsAsync(cancellationToken),
             storage.Runs.CreateIfNotExistsAsync(cancellationToken),
-            storage.History.CreateIfNotExistsAsync(cancellationToken));
+            storage.History.CreateIfNotExistsAsync(cancellationToken),
+            storage.Tables.CreateTableIfNotExistsAsync(StorageNames.CheckpointsTable, cancellationToken));
     }
 }
