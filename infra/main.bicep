@@ -87,6 +87,7 @@ var tables = [
   'ModelRegistry'
   'TrainingRuns'
   'ModelHistory'
+  'TrainingCheckpoints'
 ]
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
