@@ -12,12 +12,16 @@ namespace NetworkBuster.Training.Cli.Local;
 /// </summary>
 public sealed partial class AzuriteServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private Process _process;
+    private readonly string[]? _restartArguments;
+    private readonly string? _accounts;
 
-    private AzuriteServer(Process process, string connectionString)
+    private AzuriteServer(Process process, string connectionString, string[]? restartArguments = null, string? accounts = null)
     {
         _process = process;
         ConnectionString = connectionString;
+        _restartArguments = restartArguments;
+        _accounts = accounts;
     }
 
     /// <summary>The connection string of the running emulator.</summary>
@@ -36,6 +40,35 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
             $"BlobEndpoint=http://127.0.0.1:{ports["Blob"]}/{account};QueueEndpoint=http://127.0.0.1:{ports["Queue"]}/{account};TableEndpoint=http://127.0.0.1:{ports["Table"]}/{account};");
     }
+
+    /// <summary>
+    /// Starts an emulator that keeps its data in <paramref name="location"/> on free ports, and can be stopped and
+    /// started again on the same ports (for outage tests).
+    /// </summary>
+    public static async Task<AzuriteServer> StartRestartableAsync(string location, CancellationToken cancellationToken = default)
+    {
+        const string account = "nbtrain";
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+        Directory.CreateDirectory(location);
+        var (process, ports) = await LaunchAsync(["--location", location, "--blobPort", "0", "--queuePort", "0", "--tablePort", "0"], $"{account}:{key}", null, cancellationToken);
+        string[] again = ["--location", location, "--blobPort", P(ports["Blob"]), "--queuePort", P(ports["Queue"]), "--tablePort", P(ports["Table"])];
+        return new AzuriteServer(
+            process,
+            $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
+            $"BlobEndpoint=http://127.0.0.1:{ports["Blob"]}/{account};QueueEndpoint=http://127.0.0.1:{ports["Queue"]}/{account};TableEndpoint=http://127.0.0.1:{ports["Table"]}/{account};",
+            again,
+            $"{account}:{key}");
+    }
+
+    /// <summary>Starts a stopped restartable emulator again on its ports, with its data.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        var arguments = _restartArguments ?? throw new InvalidOperationException("Only an emulator started with StartRestartableAsync can be started again.");
+        _process.Dispose();
+        (_process, _) = await LaunchAsync(arguments, _accounts, null, cancellationToken);
+    }
+
+    private static string P(int port) => port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Starts the emulator on its default ports (10000–10002) with data kept in <paramref name="location"/>, so that
@@ -76,7 +109,11 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     }
 
     /// <summary>Stops the emulator abruptly, as a crash would (for failure tests).</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
 
     private static async Task<(Process Process, Dictionary<string, int> Ports)> LaunchAsync(
         string[] arguments, string? accounts, TextWriter? log, CancellationToken cancellationToken)

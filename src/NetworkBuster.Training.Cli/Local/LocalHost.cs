@@ -15,7 +15,8 @@ public static class LocalHost
     /// <param name="minimumLevel">The console log level.</param>
     /// <param name="settings">Extra settings (e.g. <c>Training:Host:MaxConcurrentJobs</c>).</param>
     /// <param name="timers">Whether the retraining timers run.</param>
-    public static IHost Build(string? connection, LogLevel minimumLevel = LogLevel.Information, IDictionary<string, string?>? settings = null, bool timers = false)
+    /// <param name="configure">Last-moment service changes (tests replace the clock).</param>
+    public static IHost Build(string? connection, LogLevel minimumLevel = LogLevel.Information, IDictionary<string, string?>? settings = null, bool timers = false, Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
@@ -37,6 +38,7 @@ public static class LocalHost
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddTrainingPipeline(builder.Configuration).AddLocalTrainingHost(timers);
+        configure?.Invoke(builder.Services);
         return builder.Build();
     }
 

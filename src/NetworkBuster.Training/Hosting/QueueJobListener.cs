@@ -28,46 +28,53 @@ public sealed class QueueJobListener(StorageClients storage, JobProcessor proces
         var running = new List<Task>();
         var idle = options.MinPollingInterval;
         logger.LogInformation("Listening on {Queue} with {Slots} job slot(s)", StorageNames.JobsQueue, options.MaxConcurrentJobs);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            await slots.WaitAsync(stoppingToken);
-            QueueMessage[] messages;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                int free = slots.CurrentCount + 1;
-                messages = (await storage.JobsQueue.ReceiveMessagesAsync(Math.Min(32, free), options.VisibilityTimeout, stoppingToken)).Value;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && FailureClassifier.IsTransient(ex))
-            {
-                slots.Release();
-                logger.LogWarning(ex, "Cannot read {Queue}; retrying in {Delay}", StorageNames.JobsQueue, options.MaxPollingInterval);
-                await Task.Delay(options.MaxPollingInterval, time, stoppingToken);
-                continue;
-            }
-
-            if (messages.Length == 0)
-            {
-                slots.Release();
-                await Task.Delay(idle, time, stoppingToken);
-                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollingInterval.Ticks));
-                continue;
-            }
-
-            idle = options.MinPollingInterval;
-            for (int i = 0; i < messages.Length; i++)
-            {
-                if (i > 0 && !slots.Wait(0, CancellationToken.None))
+                await slots.WaitAsync(stoppingToken);
+                QueueMessage[] messages;
+                try
                 {
-                    // More messages than slots: let the extras become visible again soon.
-                    await ReleaseAsync(messages[i], TimeSpan.Zero, stoppingToken);
+                    int free = slots.CurrentCount + 1;
+                    messages = (await storage.JobsQueue.ReceiveMessagesAsync(Math.Min(32, free), options.VisibilityTimeout, stoppingToken)).Value;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && FailureClassifier.IsTransient(ex))
+                {
+                    slots.Release();
+                    logger.LogWarning(ex, "Cannot read {Queue}; retrying in {Delay}", StorageNames.JobsQueue, options.MaxPollingInterval);
+                    await Task.Delay(options.MaxPollingInterval, time, stoppingToken);
                     continue;
                 }
 
-                var message = messages[i];
-                running.Add(Task.Run(() => HandleAsync(message, slots, stoppingToken), CancellationToken.None));
-            }
+                if (messages.Length == 0)
+                {
+                    slots.Release();
+                    await Task.Delay(idle, time, stoppingToken);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollingInterval.Ticks));
+                    continue;
+                }
 
-            running.RemoveAll(t => t.IsCompleted);
+                idle = options.MinPollingInterval;
+                for (int i = 0; i < messages.Length; i++)
+                {
+                    if (i > 0 && !slots.Wait(0, CancellationToken.None))
+                    {
+                        // More messages than slots: let the extras become visible again soon.
+                        await ReleaseAsync(messages[i], TimeSpan.Zero, stoppingToken);
+                        continue;
+                    }
+
+                    var message = messages[i];
+                    running.Add(Task.Run(() => HandleAsync(message, slots, stoppingToken), CancellationToken.None));
+                }
+
+                running.RemoveAll(t => t.IsCompleted);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: let the jobs in flight release their messages before the host exits.
         }
 
         await Task.WhenAll(running);

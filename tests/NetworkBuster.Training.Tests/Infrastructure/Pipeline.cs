@@ -37,9 +37,9 @@ public static class Pipeline
         return new ServiceCollection().AddLogging().AddTrainingPipeline(configuration).BuildServiceProvider();
     }
 
-    public static async Task<IHost> StartHostAsync(string connection, IDictionary<string, string?>? settings = null)
+    public static async Task<IHost> StartHostAsync(string connection, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
-        var host = LocalHost.Build(connection, LogLevel.Warning, FastSettings(settings));
+        var host = LocalHost.Build(connection, LogLevel.Warning, FastSettings(settings), configure: time is null ? null : s => s.AddSingleton(time));
         await host.StartAsync();
         return host;
     }

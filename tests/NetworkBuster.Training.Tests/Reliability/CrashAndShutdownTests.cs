@@ -1,0 +1,100 @@
+using System.Text.Json;
+using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Runs;
+using NetworkBuster.Training.Tests.Infrastructure;
+
+namespace NetworkBuster.Training.Tests.Reliability;
+
+/// <summary>The real host process killed (SIGKILL) or interrupted (SIGINT) in the middle of a job.</summary>
+public class CrashAndShutdownTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private RunStore Runs => new(azurite.Storage);
+
+    private async Task<(string JobId, string Dataset)> SubmitSlowJobAsync()
+    {
+        var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 40_000);
+        var jobId = TestData.Unique("crash");
+        await azurite.Storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new
+        {
+            jobId,
+            model = "performance-optimizer",
+            dataset,
+            hyperparameters = new { numberOfTrees = 400, numberOfLeaves = 64 },
+            promotion = "always",
+        }));
+        return (jobId, dataset);
+    }
+
+    private async Task WaitForStepAsync(string jobId, string step)
+    {
+        for (int i = 0; i < 1200; i++)
+        {
+            var row = await Runs.GetAsync(jobId);
+            if (row is not null && (row.Step == step || RunStatus.IsTerminal(row.Status)))
+            {
+                Assert.False(RunStatus.IsTerminal(row.Status), $"The job ended ({row.Status}) before step {step} could be interrupted.");
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"Step {step} never started.");
+    }
+
+    [Theory]
+    [InlineData("ingest")]
+    [InlineData("train")]
+    public async Task HostKilledDuringAStep_NextHostCompletesTheJobWithExactlyOneVersion(string step)
+    {
+        var (jobId, _) = await SubmitSlowJobAsync();
+        using (var first = HostProcess.Start(azurite.ConnectionString))
+        {
+            await WaitForStepAsync(jobId, step);
+            first.Kill();
+        }
+
+        Assert.Equal(RunStatus.Running, (await Runs.GetAsync(jobId))!.Status);
+        using var second = HostProcess.Start(azurite.ConnectionString);
+        var run = await Runs.WaitAsync(jobId, TimeSpan.FromMinutes(4));
+
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status} {run.ErrorCode} {run.ErrorMessage}\n{second.Output}");
+        Assert.Equal(2, run.Attempt);
+        Assert.Single(await new ModelRegistry(azurite.Storage).ListAsync("performance-optimizer"), r => r.JobId == jobId);
+        await AssertNoStagingLeftAsync(jobId);
+        if (step == "train")
+        {
+            Assert.Contains("Replayed Ingest", second.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task HostInterrupted_ReleasesTheMessage_AndTheNextHostCompletesTheJob()
+    {
+        var (jobId, _) = await SubmitSlowJobAsync();
+        using (var first = HostProcess.Start(azurite.ConnectionString, new Dictionary<string, string> { ["Training__Host__VisibilityTimeout"] = "00:05:00" }))
+        {
+            await WaitForStepAsync(jobId, "train");
+
+            Assert.True(await first.InterruptAsync(TimeSpan.FromSeconds(40)), "The host did not stop within 40 s of Ctrl+C.\n" + first.Output);
+            Assert.Equal(0, first.ExitCode);
+            Assert.Contains("releasing message", first.Output, StringComparison.Ordinal);
+        }
+
+        // Released, not hidden for the 5-minute visibility timeout: it is visible again at once.
+        var visible = await azurite.Storage.JobsQueue.PeekMessagesAsync(32);
+        Assert.Contains(visible.Value, m => m.Body.ToString().Contains(jobId, StringComparison.Ordinal));
+        using var second = HostProcess.Start(azurite.ConnectionString);
+        var run = await Runs.WaitAsync(jobId, TimeSpan.FromMinutes(4));
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Single(await new ModelRegistry(azurite.Storage).ListAsync("performance-optimizer"), r => r.JobId == jobId);
+    }
+
+    private async Task AssertNoStagingLeftAsync(string jobId)
+    {
+        await foreach (var blob in azurite.Storage.Staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, jobId + "/", CancellationToken.None))
+        {
+            Assert.Fail($"Staging blob left behind: {blob.Name}");
+        }
+    }
+}
