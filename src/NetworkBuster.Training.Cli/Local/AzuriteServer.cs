@@ -108,6 +108,25 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>Stops the emulator as an operator would (SIGINT), letting it write its data to disk.</summary>
+    public async Task StopAsync()
+    {
+        using (var signal = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+        }
+    }
+
     /// <summary>Stops the emulator abruptly, as a crash would (for failure tests).</summary>
     public void Kill()
     {

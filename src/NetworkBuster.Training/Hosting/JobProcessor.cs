@@ -25,7 +25,7 @@ public sealed class JobProcessor(
     TimeProvider time,
     ILogger<JobProcessor> logger)
 {
-    /// <summary>This host instance's identity in run claims.</summary>
+    /// <summary>This host instance's identity; each delivery it runs claims the job as <c>{Owner}/{suffix}</c>.</summary>
     public string Owner { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>Handles one queue message's text.</summary>
@@ -58,7 +58,10 @@ public sealed class JobProcessor(
 
         var job = admitted.Job!;
         var claim = options.VisibilityTimeout / 2;
-        if (!await runs.TryClaimAsync(job.JobId, Owner, time.GetUtcNow(), time.GetUtcNow() + claim, stopping))
+
+        // One owner per delivery, not per host: two deliveries of a job in one host must not both hold it.
+        var owner = $"{Owner}/{Guid.NewGuid().ToString("N")[..6]}";
+        if (!await runs.TryClaimAsync(job.JobId, owner, time.GetUtcNow(), time.GetUtcNow() + claim, stopping))
         {
             logger.LogInformation("Job {JobId} is being run by another host; this delivery is a duplicate", job.JobId);
             return null;
@@ -67,7 +70,7 @@ public sealed class JobProcessor(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.JobId, ["Model"] = job.Model });
         logger.LogInformation("Starting job {JobId} for {Model} (attempt {Attempt}, trigger {Trigger})", job.JobId, job.Model, admitted.Attempt, trigger);
         using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var renewing = RenewClaimAsync(job.JobId, claim, heartbeat.Token);
+        var renewing = RenewClaimAsync(job.JobId, owner, claim, heartbeat.Token);
         try
         {
             var context = new LocalWorkflowContext(job.JobId, activities, checkpoints, options, time, logger, stopping);
@@ -79,11 +82,11 @@ public sealed class JobProcessor(
         {
             await heartbeat.CancelAsync();
             await renewing;
-            await ReleaseClaimAsync(job.JobId);
+            await ReleaseClaimAsync(job.JobId, owner);
         }
     }
 
-    private async Task RenewClaimAsync(string jobId, TimeSpan claim, CancellationToken cancellationToken)
+    private async Task RenewClaimAsync(string jobId, string owner, TimeSpan claim, CancellationToken cancellationToken)
     {
         try
         {
@@ -92,7 +95,7 @@ public sealed class JobProcessor(
                 await Task.Delay(claim / 3, time, cancellationToken);
                 try
                 {
-                    await runs.RenewClaimAsync(jobId, Owner, time.GetUtcNow() + claim, CancellationToken.None);
+                    await runs.RenewClaimAsync(jobId, owner, time.GetUtcNow() + claim, CancellationToken.None);
                 }
                 catch (Exception ex) when (FailureClassifier.IsTransient(ex))
                 {
@@ -105,11 +108,11 @@ public sealed class JobProcessor(
         }
     }
 
-    private async Task ReleaseClaimAsync(string jobId)
+    private async Task ReleaseClaimAsync(string jobId, string owner)
     {
         try
         {
-            await runs.RenewClaimAsync(jobId, Owner, DateTimeOffset.UnixEpoch, CancellationToken.None);
+            await runs.RenewClaimAsync(jobId, owner, DateTimeOffset.UnixEpoch, CancellationToken.None);
         }
         catch (Exception ex) when (FailureClassifier.IsTransient(ex))
         {

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Runs;
+using NetworkBuster.Training.Tests.Infrastructure;
+
+namespace NetworkBuster.Training.Tests.Reliability;
+
+public class LoadAndIdempotencyTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private RunStore Runs => new(azurite.Storage);
+
+    [Fact]
+    public async Task SameMessageDeliveredFiveTimesAtOnce_RegistersOneVersion()
+    {
+        var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 5000);
+        var jobId = TestData.Unique("five");
+        var message = JsonSerializer.Serialize(new { jobId, model = "performance-optimizer", dataset, hyperparameters = new { numberOfTrees = 100 } });
+        for (int i = 0; i < 5; i++)
+        {
+            await azurite.Storage.JobsQueue.SendMessageAsync(message);
+        }
+
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString, new Dictionary<string, string?> { ["Training:Host:MaxConcurrentJobs"] = "3" });
+        await Runs.WaitAsync(jobId, TimeSpan.FromMinutes(3));
+        await WaitForEmptyQueueAsync();
+
+        Assert.Single(await new ModelRegistry(azurite.Storage).ListAsync("performance-optimizer"), r => r.JobId == jobId);
+        Assert.Equal(RunStatus.Succeeded, (await Runs.GetAsync(jobId))!.Status);
+    }
+
+    [Fact]
+    public async Task HundredJobsAtOnce_AllSucceed_WithBoundedConcurrencyAndConsistentVersions()
+    {
+        const int jobs = 100;
+        const int slots = 3;
+        var model = "performance-optimizer";
+        var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 400);
+        var prefix = TestData.Unique("load");
+        var before = (await new ModelRegistry(azurite.Storage).ListAsync(model)).Count;
+        await Task.WhenAll(Enumerable.Range(0, jobs).Select(i => azurite.Storage.JobsQueue.SendMessageAsync(
+            JsonSerializer.Serialize(new { jobId = $"{prefix}-{i}", model, dataset, promotion = "always", hyperparameters = new { numberOfTrees = 5, minimumExampleCountPerLeaf = 2 } }))));
+
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString, new Dictionary<string, string?> { ["Training:Host:MaxConcurrentJobs"] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var rows = new List<TrainingRunRow>();
+        for (int i = 0; i < jobs; i++)
+        {
+            rows.Add(await Runs.WaitAsync($"{prefix}-{i}", TimeSpan.FromMinutes(8)));
+        }
+
+        Assert.All(rows, r => Assert.Equal(RunStatus.Succeeded, r.Status));
+        var versions = (await new ModelRegistry(azurite.Storage).ListAsync(model)).Where(r => r.JobId!.StartsWith(prefix, StringComparison.Ordinal)).Select(r => r.Version).Order().ToList();
+        Assert.Equal(jobs, versions.Count);
+        Assert.Equal(jobs, versions.Distinct().Count());
+        Assert.Equal(before + jobs, versions[^1]);
+        Assert.Single(await new ModelRegistry(azurite.Storage).ListAsync(model), r => r.IsCurrent);
+        int peak = rows.Max(r => rows.Count(o => o.StartedAt < r.CompletedAt && o.CompletedAt > r.StartedAt && o.StartedAt <= r.StartedAt));
+        Assert.True(peak <= slots, $"{peak} jobs ran at once with {slots} slots");
+    }
+
+    [Fact]
+    public async Task JobOverItsTimeout_FailsWithTimeout_AndTheHostServesTheNextJob()
+    {
+        // The host's clock runs 60× fast: timeoutMinutes=1 is one real second, far less than this job needs.
+        var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 40_000);
+        var (slow, next) = (TestData.Unique("slow"), TestData.Unique("next"));
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString, time: new ScaledTimeProvider(60));
+
+        await azurite.Storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new { jobId = slow, model = "performance-optimizer", dataset, timeoutMinutes = 1, hyperparameters = new { numberOfTrees = 2000, numberOfLeaves = 128 } }));
+        var timedOut = await Runs.WaitAsync(slow, TimeSpan.FromMinutes(3));
+        await azurite.Storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new { jobId = next, model = "performance-optimizer", dataset, hyperparameters = new { numberOfTrees = 10 } }));
+        var ok = await Runs.WaitAsync(next, TimeSpan.FromMinutes(3));
+
+        Assert.Equal((RunStatus.Failed, "Timeout"), (timedOut.Status, timedOut.ErrorCode));
+        Assert.Contains("timeoutMinutes=1", timedOut.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Succeeded, ok.Status);
+    }
+
+    private async Task WaitForEmptyQueueAsync()
+    {
+        for (int i = 0; i < 400; i++)
+        {
+            if ((await azurite.Storage.JobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail("The queue did not drain.");
+    }
+}
