@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Hosting;
 using NetworkBuster.Training.Storage;
+using NetworkBuster.Training.Telemetry;
 
 namespace NetworkBuster.Training.Cli.Local;
 
@@ -38,6 +39,7 @@ public static class LocalHost
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddTrainingPipeline(builder.Configuration).AddLocalTrainingHost(timers);
+        builder.Services.AddTrainingTelemetry(builder.Configuration);
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

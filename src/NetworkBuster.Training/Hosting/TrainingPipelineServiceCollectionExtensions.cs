@@ -26,6 +26,8 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton(Bind<LocalHostOptions>(configuration, "Training:Host"));
         services.AddSingleton(Bind<RegistryOptions>(configuration, "Training:Registry"));
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.TrainingTelemetry>();
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<DatasetIngestor>();
         services.AddSingleton<ModelTrainer>();

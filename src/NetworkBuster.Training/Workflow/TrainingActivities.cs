@@ -4,6 +4,7 @@ using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
+using NetworkBuster.Training.Telemetry;
 using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Workflow;
@@ -18,6 +19,7 @@ namespace NetworkBuster.Training.Workflow;
 /// <param name="registrar">Register.</param>
 /// <param name="runs">Run rows.</param>
 /// <param name="snapshots">Staging files.</param>
+/// <param name="telemetry">Step durations, rows, runs, metrics.</param>
 /// <param name="logger">Logger.</param>
 public sealed class TrainingActivities(
     DatasetIngestor ingestor,
@@ -26,28 +28,53 @@ public sealed class TrainingActivities(
     ModelRegistrar registrar,
     RunStore runs,
     SnapshotStore snapshots,
+    TrainingTelemetry telemetry,
     ILogger<TrainingActivities> logger)
 {
     /// <summary>The ingest activity.</summary>
-    public Task<StepResult<IngestOutput>> IngestAsync(IngestInput input, CancellationToken cancellationToken = default) =>
-        Guard(() => ingestor.IngestAsync(input.Job, cancellationToken));
+    public async Task<StepResult<IngestOutput>> IngestAsync(IngestInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var result = await Guard(RunStep.Ingest, input.Job, () => ingestor.IngestAsync(input.Job, cancellationToken));
+        if (result.Value is { } output)
+        {
+            telemetry.RowsIngested(input.Job.Model, output.TrainRows + output.ValidationRows + output.TestRows);
+        }
+
+        return result;
+    }
 
     /// <summary>The train activity.</summary>
     public Task<StepResult<TrainOutput>> TrainAsync(TrainInput input, CancellationToken cancellationToken = default) =>
-        Guard(() => trainer.TrainAsync(input.Job, input.Ingest, cancellationToken));
+        Guard(RunStep.Train, input?.Job, () => trainer.TrainAsync(input!.Job, input.Ingest, cancellationToken));
 
     /// <summary>The evaluate activity.</summary>
     public Task<StepResult<EvaluateOutput>> EvaluateAsync(EvaluateInput input, CancellationToken cancellationToken = default) =>
-        Guard(() => evaluator.EvaluateAsync(input.Job, input.Ingest, input.Train, cancellationToken));
+        Guard(RunStep.Evaluate, input?.Job, () => evaluator.EvaluateAsync(input!.Job, input.Ingest, input.Train, cancellationToken));
 
     /// <summary>The register activity.</summary>
-    public Task<StepResult<RegisterOutput>> RegisterAsync(RegisterInput input, CancellationToken cancellationToken = default) =>
-        Guard(() => registrar.RegisterAsync(input, cancellationToken));
+    public async Task<StepResult<RegisterOutput>> RegisterAsync(RegisterInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var result = await Guard(RunStep.Register, input.Job, () => registrar.RegisterAsync(input, cancellationToken));
+        if (result.Value is not null)
+        {
+            telemetry.VersionRegistered(input.Job.Model, input.Evaluation.PrimaryMetric, input.Evaluation.PrimaryMetricValue);
+        }
+
+        return result;
+    }
 
     /// <summary>The run-recording activity.</summary>
     public async Task<bool> RecordRunAsync(RunUpdate update, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(update);
         await runs.UpdateAsync(update, cancellationToken);
+        if (RunStatus.IsTerminal(update.Status))
+        {
+            telemetry.RunEnded(update.Status, update.ErrorCode);
+        }
+
         return true;
     }
 
@@ -70,12 +97,17 @@ public sealed class TrainingActivities(
         _ => throw new ArgumentException($"Unknown activity '{name}'.", nameof(name)),
     };
 
-    private async Task<StepResult<T>> Guard<T>(Func<Task<T>> step)
+    private async Task<StepResult<T>> Guard<T>(string name, TrainingJob? job, Func<Task<T>> step)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(job);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        bool succeeded = false;
         try
         {
-            return StepResult.Ok(await step());
+            var value = StepResult.Ok(await step());
+            succeeded = true;
+            return value;
         }
         catch (TrainingException ex)
         {
@@ -86,6 +118,12 @@ public sealed class TrainingActivities(
         {
             logger.LogError("Refused a tampered model: {ErrorMessage}", ex.Message);
             return StepResult.Fail<T>(new JobFailure(ErrorCode.TrainingFailed, ex.Message));
+        }
+        finally
+        {
+            double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            telemetry.StepFinished(name, job.Model, seconds, succeeded);
+            logger.LogInformation("Step {Step} of {JobId} took {Seconds:F2}s ({Outcome})", name, job.JobId, seconds, succeeded ? "ok" : "failed");
         }
     }
 }
