@@ -16,6 +16,24 @@ public static class FailureClassifier
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };
 
+    private static readonly string[] PermanentTypes =
+    [
+        "NetworkBuster.Training.Jobs.TrainingException",
+        "NetworkBuster.Training.Registry.ModelIntegrityException",
+        "System.ArgumentException",
+        "System.ArgumentNullException",
+        "System.ArgumentOutOfRangeException",
+        "System.FormatException",
+        "System.InvalidCastException",
+        "System.Text.Json.JsonException",
+    ];
+
+    /// <summary>
+    /// Whether a failure reported by type name (as Durable reports activity failures) is worth retrying: yes unless
+    /// the type is one retrying cannot fix; an unknown or missing type name is retried.
+    /// </summary>
+    public static bool IsRetryableType(string? errorType) => errorType is null || !PermanentTypes.Contains(errorType, StringComparer.Ordinal);
+
     /// <summary>The contract code for a failure that outlived its retries, from the exception's type name.</summary>
     public static ErrorCode CodeOf(string? errorType) =>
         errorType is not null && (errorType.StartsWith("Azure.", StringComparison.Ordinal)

@@ -108,6 +108,17 @@ public class TriggerDecisionTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.False(FailureClassifier.IsTransient(new InvalidOperationException("bug")));
     }
 
+    [Theory]
+    [InlineData("Azure.RequestFailedException", true)]
+    [InlineData("System.AggregateException", true)]
+    [InlineData("(unknown)", true)]
+    [InlineData(null, true)]
+    [InlineData("NetworkBuster.Training.Jobs.TrainingException", false)]
+    [InlineData("System.ArgumentException", false)]
+    [InlineData("System.Text.Json.JsonException", false)]
+    public void IsRetryableType_DurableFailureTypeName_DecidesTheRetry(string? type, bool retry) =>
+        Assert.Equal(retry, FailureClassifier.IsRetryableType(type));
+
     [Fact]
     public void JobMessageWriter_RoundTripsThroughTheParser()
     {

@@ -1,0 +1,55 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Scheduling;
+
+namespace NetworkBuster.Training.Functions;
+
+/// <summary>
+/// The retraining timers (NCRONTAB in UTC, from app settings; the contract's defaults in infra and
+/// local.settings.sample.json). Each fire plans the newest dataset under <c>{model}/</c>, skips (a Skipped run)
+/// when that content already produced the current version, and otherwise starts the job whose id is derived from the
+/// schedule slot, so overlapping or repeated fires of one slot start it once.
+/// </summary>
+/// <param name="retraining">The core's timer logic.</param>
+/// <param name="configuration">App settings (the schedules).</param>
+/// <param name="logger">Logger.</param>
+public sealed class RetrainingTimerFunctions(ScheduledRetraining retraining, IConfiguration configuration, ILogger<RetrainingTimerFunctions> logger)
+{
+    /// <summary>Daily by default (<c>0 0 2 * * *</c>).</summary>
+    [Function(nameof(RetrainVisitorBehavior))]
+    public Task RetrainVisitorBehavior([TimerTrigger("%VisitorBehaviorSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        FireAsync(PresetCatalog.VisitorBehavior, timer, client, cancellationToken);
+
+    /// <summary>Weekly by default (<c>0 0 3 * * 0</c>).</summary>
+    [Function(nameof(RetrainSustainability))]
+    public Task RetrainSustainability([TimerTrigger("%SustainabilitySchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        FireAsync(PresetCatalog.Sustainability, timer, client, cancellationToken);
+
+    /// <summary>Hourly by default (<c>0 5 * * * *</c>).</summary>
+    [Function(nameof(RetrainPerformanceOptimizer))]
+    public Task RetrainPerformanceOptimizer([TimerTrigger("%PerformanceOptimizerSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        FireAsync(PresetCatalog.PerformanceOptimizer, timer, client, cancellationToken);
+
+    /// <summary>Every 15 minutes by default (<c>0 */15 * * * *</c>).</summary>
+    [Function(nameof(RetrainContentRecommender))]
+    public Task RetrainContentRecommender([TimerTrigger("%ContentRecommenderSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        FireAsync(PresetCatalog.ContentRecommender, timer, client, cancellationToken);
+
+    private async Task FireAsync(ModelPreset preset, TimerInfo timer, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        var schedule = RetrainingSchedule.FromConfiguration(configuration).Single(s => s.Preset == preset);
+        if (timer.IsPastDue)
+        {
+            logger.LogWarning("Timer for {Model} is past due; running the latest slot once", preset.Name);
+        }
+
+        var fire = await retraining.FireAsync(schedule, DateTime.UtcNow, cancellationToken);
+        if (fire.Admission is { } admitted)
+        {
+            await OrchestrationStarter.StartAsync(client, admitted, logger, cancellationToken);
+        }
+    }
+}
