@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
@@ -93,8 +92,11 @@ public static class RecommenderTrainer
         };
     }
 
-    private static double ChooseWeight(RatingSet train, List<(string User, string Item, float Rating)> validation, MatrixFactorization mf)
+    /// <summary>The popularity weight with the best NDCG@10 on <paramref name="validation"/> (ties: the smaller).</summary>
+    public static double ChooseWeight(RatingSet train, List<(string User, string Item, float Rating)> validation, MatrixFactorization mf)
     {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(mf);
         float relevant = RankingMetrics.RelevantRating(mf.MaxRating);
         var scored = PopularityWeights
             .Select(weight => (weight, RankingMetrics.Evaluate(train, validation, relevant, Scorer(mf, Lift(train, weight))).Ndcg))
@@ -102,8 +104,4 @@ public static class RecommenderTrainer
         var best = scored.Where(s => double.IsFinite(s.Ndcg)).OrderByDescending(s => s.Ndcg).ThenBy(s => s.weight).FirstOrDefault();
         return best == default ? 0 : best.weight;
     }
-
-    /// <summary>The hyperparameters as JSON-friendly invariant text, for logs.</summary>
-    public static string Describe(IReadOnlyDictionary<string, double> hyperparameters) =>
-        string.Join(", ", (hyperparameters ?? new Dictionary<string, double>()).Select(h => h.Key + "=" + h.Value.ToString(CultureInfo.InvariantCulture)));
 }

@@ -67,10 +67,10 @@ public static class TrainerCatalog
         new HashSet<ModelTask> { ModelTask.Recommendation },
         [
             new("factors", 0, 256, IsInteger: true, Default: 20),
-            new("epochs", 1, 500, IsInteger: true, Default: 40),
+            new("epochs", 1, 500, IsInteger: true, Default: 60),
             new("learningRate", 0, 1, IsInteger: false, MinExclusive: true, Default: 0.01),
-            new("regularization", 0, 10, IsInteger: false, Default: 0.08),
-            new("biasRegularization", 0, 10, IsInteger: false, Default: 0.02),
+            new("regularization", 0, 10, IsInteger: false, Default: 0.1),
+            new("biasRegularization", 0, 10, IsInteger: false, Default: 0.05),
             new("popularityWeight", 0, 10, IsInteger: false),
         ]);
 
