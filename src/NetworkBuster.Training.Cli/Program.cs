@@ -11,5 +11,6 @@ var root = new RootCommand("nbtrain: the NetworkBuster training pipeline's local
     connection,
     HostCommand.Create(connection),
     DemoCommand.Create(connection),
+    QualityCommand.Create(connection),
 };
 return await root.Parse(args).InvokeAsync();
