@@ -34,7 +34,7 @@ public static class PresetCatalog
             [],
             SustainabilityShaper.Header),
         MetricCatalog.Rmse,
-        "fastforest",
+        "sdca",
         "0 0 3 * * 0",
         "SustainabilitySchedule",
         SplitSpec.Time,

@@ -12,7 +12,7 @@ public class JobOptionsParserTests
     public void Parse_PresetsWithoutTrainer_GetTheirMeasuredDefaults()
     {
         Assert.Equal("mf", Parse(new { model = "content-recommender", dataset = "c/a.csv" }).Job!.Trainer);
-        Assert.Equal("fastforest", Parse(new { model = "sustainability-predictor", dataset = "s/a.csv" }).Job!.Trainer);
+        Assert.Equal("sdca", Parse(new { model = "sustainability-predictor", dataset = "s/a.csv" }).Job!.Trainer);
         Assert.Equal(SplitSpec.Time, Parse(new { model = "sustainability-predictor", dataset = "s/a.csv" }).Job!.Split.Kind);
     }
 

@@ -38,14 +38,14 @@ public class PresetQualityTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         var jobId = TestData.Unique("energy");
         using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
 
-        var row = await JobRunner.RunAsync(azurite, "sustainability-predictor", new { jobId, model = "sustainability-predictor", dataset, hyperparameters = new { numberOfTrees = 60 } }, jobId);
+        var row = await JobRunner.RunAsync(azurite, "sustainability-predictor", new { jobId, model = "sustainability-predictor", dataset }, jobId);
 
         var metrics = JobRunner.Metrics(row);
         Assert.True(metrics["RMSE"] < 0.5 * JobRunner.Baselines(row)["RMSE.mean"], $"RMSE {metrics["RMSE"]} vs mean {JobRunner.Baselines(row)["RMSE.mean"]}");
         Assert.True(metrics["R2"] > 0.7, $"R2 {metrics["R2"]}");
         var notes = (await JobRunner.MetadataAsync(azurite, row)).GetProperty("insights").GetProperty("notes");
         Assert.StartsWith("2025-02-", notes.GetProperty("testFrom").GetString(), StringComparison.Ordinal);
-        Assert.Equal("fastforest", row.Trainer);
+        Assert.Equal("sdca", row.Trainer);
     }
 
     [Fact]
