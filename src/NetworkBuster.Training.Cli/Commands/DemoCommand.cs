@@ -1,28 +1,25 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Cli.Local;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Samples;
-using NetworkBuster.Training.Storage;
 using Spectre.Console;
 
 namespace NetworkBuster.Training.Cli.Commands;
 
 /// <summary>
-/// <c>nbtrain demo</c>: generates a realistic dataset, uploads it, drops a job on the queue, runs it through the
-/// local host and prints the registered version. Starts (and stops) Azurite when no storage is configured.
+/// <c>nbtrain demo</c>: generates a realistic dataset for each of the four presets, uploads them, drops one job per
+/// preset on the queue, runs them through the local host and prints each registered version beside its trivial
+/// baseline. Starts (and stops) Azurite when no storage is configured.
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Create(Option<string?> connection)
     {
-        var rows = new Option<int>("--rows") { Description = "Rows of generated data.", DefaultValueFactory = _ => 20_000 };
-        var command = new Command("demo", "Run the main job end to end: sample data → queue → ingest → train → evaluate → register, then print the registered version.")
+        var rows = new Option<int>("--rows") { Description = "Rows of generated performance data (the other presets scale with it).", DefaultValueFactory = _ => 20_000 };
+        var command = new Command("demo", "Train all four presets end to end: sample data → queue → ingest → train → evaluate → register, then print the registered versions.")
         {
             rows,
         };
@@ -32,66 +29,60 @@ internal static class DemoCommand
 
     private static async Task<int> RunAsync(string? connection, int rows, CancellationToken cancellationToken)
     {
-        AzuriteServer? azurite = null;
-        if (!LocalHost.IsStorageConfigured(connection))
+        await using var session = await PipelineSession.StartAsync(connection, "demo", cancellationToken);
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var jobs = new (string Model, Func<MemoryStream> Data, string Size, object? Hyperparameters)[]
         {
-            AnsiConsole.MarkupLine("[grey]No AzureWebJobsStorage set: starting Azurite (in-memory) for this demo.[/]");
-            azurite = await AzuriteServer.StartEphemeralAsync(Console.Out, cancellationToken);
-            connection = azurite.ConnectionString;
+            (PresetCatalog.PerformanceOptimizer.Name, () => PerformanceSampleData.ToStream(rows), $"{rows:N0} rows", new { numberOfTrees = 200, learningRate = 0.1 }),
+            (PresetCatalog.VisitorBehavior.Name, () => VisitorSampleData.ToStream(Math.Max(400, rows / 10)), $"{Math.Max(400, rows / 10):N0} users", new { numberOfTrees = 100, learningRate = 0.1, horizonDays = 7 }),
+            (PresetCatalog.Sustainability.Name, () => SustainabilitySampleData.ToStream(Math.Max(60, rows / 200)), $"{Math.Max(60, rows / 200)} days hourly", null),
+            (PresetCatalog.ContentRecommender.Name, () => RecommenderSampleData.ToStream(RatingsShape.Small), "200 users × 300 items", null),
+        };
+        int failures = 0;
+        var summary = new Table().Border(TableBorder.Rounded).Title("[bold]Demo: every preset against its trivial baseline (test split)[/]")
+            .AddColumn("Version").AddColumn("Data").AddColumn("Metric").AddColumn(new TableColumn("Model").RightAligned()).AddColumn(new TableColumn("Baseline").RightAligned());
+        foreach (var (model, data, size, hyperparameters) in jobs)
+        {
+            var dataset = $"{model}/demo-{stamp}.csv";
+            await using (var csv = data())
+            {
+                await session.UploadAsync(dataset, csv, cancellationToken);
+            }
+
+            var jobId = $"demo-{model.Split('-')[0]}-{stamp}";
+            AnsiConsole.MarkupLine($"Uploaded [blue]{dataset}[/] ({size}) and queued job [blue]{jobId}[/].");
+            TrainingRunRow run = null!;
+            await AnsiConsole.Status().StartAsync($"Waiting for {model}…", async status =>
+                run = await session.RunAsync(new { jobId, model, dataset, hyperparameters }, jobId, r => status.Status($"{model} {r.Status}: {r.Step ?? "queued"} ({r.Progress}%)"), cancellationToken));
+            if (run.Status != RunStatus.Succeeded)
+            {
+                AnsiConsole.MarkupLine($"[red]Run {jobId} {run.Status}: {Markup.Escape($"{run.ErrorCode} {run.ErrorMessage}")}[/]");
+                failures++;
+                continue;
+            }
+
+            var version = (await session.Registry.GetAsync(model, run.Version!.Value, cancellationToken))!;
+            Output.PrintVersion(version);
+            AddSummary(summary, version, size);
         }
 
-        await using (azurite)
-        {
-            using var host = LocalHost.Build(connection, LogLevel.Warning);
-            await host.StartAsync(cancellationToken);
-            try
-            {
-                return await RunJobAsync(host, rows, cancellationToken);
-            }
-            finally
-            {
-                await host.StopAsync(CancellationToken.None);
-            }
-        }
+        AnsiConsole.Write(summary);
+        return failures == 0 ? 0 : 1;
     }
 
-    private static async Task<int> RunJobAsync(IHost host, int rows, CancellationToken cancellationToken)
+    private static void AddSummary(Table summary, ModelVersionRow version, string size)
     {
-        var storage = (StorageClients)host.Services.GetService(typeof(StorageClients))!;
-        var runs = (RunStore)host.Services.GetService(typeof(RunStore))!;
-        var registry = (ModelRegistry)host.Services.GetService(typeof(ModelRegistry))!;
-        await storage.EnsureCreatedAsync(cancellationToken);
-        var model = PresetCatalog.PerformanceOptimizer.Name;
-        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        var dataset = $"{model}/demo-{stamp}.csv";
-        await using (var csv = PerformanceSampleData.ToStream(rows))
+        var metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(version.Metrics ?? "{}") ?? [];
+        var baselines = JsonSerializer.Deserialize<Dictionary<string, double>>(version.Baselines ?? "{}") ?? [];
+        foreach (var (name, value) in metrics.Where(m => baselines.Keys.Any(b => b.StartsWith(m.Key + ".", StringComparison.Ordinal))))
         {
-            await storage.Datasets.GetBlobClient(dataset).UploadAsync(csv, overwrite: true, cancellationToken);
+            var (baselineName, baseline) = baselines.First(b => b.Key.StartsWith(name + ".", StringComparison.Ordinal));
+            summary.AddRow(
+                $"{version.Model}:{version.Version}",
+                size,
+                name == version.PrimaryMetric ? $"[bold]{name}[/]" : name,
+                value.ToString("0.####", CultureInfo.InvariantCulture),
+                Markup.Escape($"{baseline.ToString("0.####", CultureInfo.InvariantCulture)} ({baselineName[(name.Length + 1)..]})"));
         }
-
-        var jobId = $"demo-{stamp}";
-        var message = JsonSerializer.Serialize(new { jobId, model, dataset, trainer = "fasttree", hyperparameters = new { numberOfTrees = 200, learningRate = 0.1 } });
-        await storage.JobsQueue.SendMessageAsync(message, cancellationToken);
-        AnsiConsole.MarkupLine($"Uploaded [blue]{dataset}[/] ({rows:N0} rows) and queued job [blue]{jobId}[/].");
-
-        TrainingRunRow run = null!;
-        await AnsiConsole.Status().StartAsync("Waiting for the host…", async status =>
-        {
-            run = await runs.WaitAsync(
-                jobId,
-                TimeSpan.FromMinutes(15),
-                r => status.Status($"{r.Status}: {r.Step ?? "queued"} ({r.Progress}%)"),
-                cancellationToken);
-        });
-
-        if (run.Status != RunStatus.Succeeded)
-        {
-            AnsiConsole.MarkupLine($"[red]Run {jobId} {run.Status}: {Markup.Escape($"{run.ErrorCode} {run.ErrorMessage}")}[/]");
-            return 1;
-        }
-
-        var version = await registry.GetAsync(model, run.Version!.Value, cancellationToken);
-        Output.PrintVersion(version!);
-        return 0;
     }
 }

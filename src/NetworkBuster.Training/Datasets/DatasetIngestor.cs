@@ -1,19 +1,18 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Azure;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Workflow;
-using Sylvan.Data.Csv;
 
 namespace NetworkBuster.Training.Datasets;
 
 /// <summary>
 /// The ingest step: streams the CSV from <c>ai-training-datasets</c> (never holding it as text), checks the header,
-/// maps rows to typed values, counts bad rows, splits train/validation/test and writes typed snapshots to staging.
+/// shapes records into typed rows (one per record, or aggregated by a preset's <see cref="IDatasetShaper"/>), counts
+/// bad rows, splits train/validation/test (random, time or a given test file) and writes typed snapshots to staging.
 /// </summary>
 /// <param name="storage">The storage account.</param>
 /// <param name="snapshots">Where snapshots go.</param>
@@ -29,48 +28,57 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
     {
         ArgumentNullException.ThrowIfNull(job);
         var spec = ResolveSpec(job);
-        if (job.Split.Kind != SplitSpec.Random)
+        if (job.Split.Kind == SplitSpec.KFold)
         {
-            throw new TrainingException(ErrorCode.InvalidMessage, $"'split.kind' must be random in this build, but found \"{job.Split.Kind}\".");
+            throw new TrainingException(ErrorCode.InvalidMessage, $"'split.kind' must be random, time or files in this build, but found \"{job.Split.Kind}\".");
         }
 
-        var blob = storage.Datasets.GetBlobClient(job.Dataset);
-        Response<Azure.Storage.Blobs.Models.BlobDownloadStreamingResult> download;
-        try
-        {
-            download = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
-        {
-            throw new TrainingException(ErrorCode.DatasetNotFound, $"Expected the dataset blob '{job.Dataset}' in container '{StorageNames.DatasetsContainer}', but found no such blob.", ex);
-        }
-
-        var details = download.Value.Details;
-        if (details.ContentLength > options.MaxDatasetBytes)
-        {
-            download.Value.Dispose();
-            throw new TrainingException(ErrorCode.BadRows, $"Expected a dataset of at most {options.MaxDatasetBytes} bytes, but '{job.Dataset}' has {details.ContentLength} bytes.");
-        }
-
+        var shaper = DatasetShapers.Create(job, spec);
         var folder = snapshots.LocalFolder(job.JobId);
         try
         {
-            await using var hashing = new HashingReadStream(download.Value.Content);
-            var (manifest, badRows) = await SplitAsync(job, spec, hashing, folder, cancellationToken);
-            var sha256 = await hashing.FinishAsync(cancellationToken);
-            await snapshots.UploadAsync(job.JobId, folder, manifest, cancellationToken);
-            logger.LogInformation(
-                "Ingested {Dataset} for {JobId}: {Train}/{Validation}/{Test} rows, {BadRows} bad, {Bytes} bytes",
-                job.Dataset, job.JobId, manifest.Rows[SplitName.Train], manifest.Rows[SplitName.Validation], manifest.Rows[SplitName.Test], badRows, hashing.BytesRead);
-            return new IngestOutput(
-                job.JobId,
-                manifest.Rows[SplitName.Train],
-                manifest.Rows[SplitName.Validation],
-                manifest.Rows[SplitName.Test],
-                badRows,
-                sha256,
-                details.ETag.ToString(),
-                hashing.BytesRead);
+            var bad = new BadRowLog();
+            ShapedRowStore? store = null;
+            try
+            {
+                var (sha256, etag, bytes) = await ReadBlobAsync(job.Dataset, spec, bad, (header, sample) =>
+                {
+                    store = new ShapedRowStore(folder, shaper.Start(header, sample));
+                    return store;
+                }, shaper, cancellationToken);
+                var notes = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (job.Split.TestBlob is { } testBlob)
+                {
+                    store!.ForcedSplit = SplitName.Test;
+                    bad.Where = "test file ";
+                    var test = await ReadBlobAsync(testBlob, spec, bad, (header, _) =>
+                    {
+                        shaper.StartNextFile(header);
+                        return store;
+                    }, shaper, cancellationToken);
+                    notes["testDatasetSha256"] = test.Sha256;
+                }
+
+                var (rows, validationFrom, testFrom) = store!.Finish(job.Split);
+                foreach (var (key, value) in shaper.Notes)
+                {
+                    notes[key] = value;
+                }
+
+                AddTimeNote(notes, "validationFrom", validationFrom);
+                AddTimeNote(notes, "testFrom", testFrom);
+                CheckCounts(job, spec, rows, store.Count, bad);
+                var manifest = new SnapshotManifest(store.Schema, rows, notes);
+                await snapshots.UploadAsync(job.JobId, folder, manifest, cancellationToken);
+                logger.LogInformation(
+                    "Ingested {Dataset} for {JobId}: {Train}/{Validation}/{Test} rows, {BadRows} bad, {Bytes} bytes",
+                    job.Dataset, job.JobId, rows[SplitName.Train], rows[SplitName.Validation], rows[SplitName.Test], bad.Count, bytes);
+                return new IngestOutput(job.JobId, rows[SplitName.Train], rows[SplitName.Validation], rows[SplitName.Test], bad.Count, sha256, etag, bytes);
+            }
+            finally
+            {
+                store?.Dispose();
+            }
         }
         finally
         {
@@ -82,97 +90,81 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
     public static TabularSpec ResolveSpec(TrainingJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return PresetCatalog.Find(job.Model) is { } preset
-            ? preset.IsTrainable ? preset.Spec : throw new TrainingException(ErrorCode.UnknownModel, $"Preset '{preset.Name}' is defined by the contract but cannot be trained by this build yet; trainable presets: {string.Join(", ", PresetCatalog.All.Where(p => p.IsTrainable).Select(p => p.Name))}.")
+        return PresetCatalog.Find(job.Model) is { } preset ? preset.Spec
             : job.Spec is { } spec ? SpecParser.Parse(spec)
             : throw new TrainingException(ErrorCode.UnknownModel, $"'model' must be a preset ({PresetCatalog.Names}) or a custom model with a 'spec', but found \"{job.Model}\".");
     }
 
-    private async Task<(SnapshotManifest Manifest, long BadRows)> SplitAsync(TrainingJob job, TabularSpec spec, Stream content, string folder, CancellationToken cancellationToken)
+    private async Task<(string Sha256, string ETag, long Bytes)> ReadBlobAsync(
+        string name,
+        TabularSpec spec,
+        BadRowLog bad,
+        Func<IReadOnlyList<string>, IReadOnlyList<string[]>, ShapedRowStore> start,
+        IDatasetShaper shaper,
+        CancellationToken cancellationToken)
     {
-        using var text = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
-        CsvDataReader reader;
+        Response<Azure.Storage.Blobs.Models.BlobDownloadStreamingResult> download;
         try
         {
-            reader = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 }, cancellationToken);
+            download = await storage.Datasets.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: cancellationToken);
         }
-        catch (CsvMissingHeadersException ex)
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
         {
-            throw new TrainingException(ErrorCode.SchemaMismatch, $"Expected a CSV with a header{(spec.ExpectedHeader is { } h ? " " + string.Join(",", h) : "")}, but '{job.Dataset}' is empty.", ex);
-        }
-
-        await using var _ = reader;
-        var header = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetName(i).Trim()).ToList();
-        var sample = new List<(int Line, string[] Fields)>();
-        while (sample.Count < options.SampleRows && await reader.ReadAsync(cancellationToken))
-        {
-            sample.Add((reader.RowNumber + 1, ReadFields(reader)));
+            throw new TrainingException(ErrorCode.DatasetNotFound, $"Expected the dataset blob '{name}' in container '{StorageNames.DatasetsContainer}', but found no such blob.", ex);
         }
 
-        var mapper = RowMapper.Create(spec, header, [.. sample.Select(s => s.Fields)]);
-        var schema = mapper.Schema;
-        var writers = new Dictionary<string, (FileStream File, RowFile.Writer Writer)>();
-        foreach (var split in new[] { SplitName.Train, SplitName.Validation, SplitName.Test })
+        var details = download.Value.Details;
+        if (details.ContentLength > options.MaxDatasetBytes)
         {
-            var file = new FileStream(Path.Combine(folder, split + ".rows"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-            writers[split] = (file, new RowFile.Writer(file, 1 + schema.NumberColumns.Count, schema.StringColumns.Count));
+            download.Value.Dispose();
+            throw new TrainingException(ErrorCode.BadRows, $"Expected a dataset of at most {options.MaxDatasetBytes} bytes, but '{name}' has {details.ContentLength} bytes.");
         }
 
-        var numbers = new float[1 + schema.NumberColumns.Count];
-        var strings = new string[schema.StringColumns.Count];
-        var bad = new List<string>();
-        long badRows = 0;
-        long rowIndex = 0;
-        void Accept(int line, string[] fields)
+        await using var hashing = new HashingReadStream(download.Value.Content);
+        await using (var csv = await CsvRecordStream.OpenAsync(hashing, name, spec.ExpectedHeader, cancellationToken))
         {
-            if (mapper.TryMap(fields, numbers, strings) is { } problem)
+            var sample = new List<(int Line, string[] Fields)>();
+            while (sample.Count < options.SampleRows && await csv.ReadAsync(cancellationToken) is { } fields)
             {
-                badRows++;
-                if (bad.Count < ReportedBadLines)
-                {
-                    bad.Add($"line {line.ToString(CultureInfo.InvariantCulture)} ({problem})");
-                }
-
-                return;
+                sample.Add((csv.Line, fields));
             }
 
-            writers[SplitAssigner.Assign(job.Split, rowIndex++)].Writer.Write(numbers, strings);
-        }
-
-        try
-        {
+            var sink = start(csv.Header, [.. sample.Select(s => s.Fields)]);
             foreach (var (line, fields) in sample)
             {
-                Accept(line, fields);
+                bad.Check(line, fields.Length == csv.Header.Count ? shaper.Accept(fields, sink) : FieldCount(csv.Header.Count, fields.Length));
             }
 
-            while (await reader.ReadAsync(cancellationToken))
+            while (await csv.ReadAsync(cancellationToken) is { } fields)
             {
-                Accept(reader.RowNumber + 1, ReadFields(reader));
+                bad.Check(csv.Line, fields.Length == csv.Header.Count ? shaper.Accept(fields, sink) : FieldCount(csv.Header.Count, fields.Length));
             }
-        }
-        finally
-        {
-            foreach (var (file, writer) in writers.Values)
-            {
-                writer.Dispose();
-                await file.DisposeAsync();
-            }
+
+            shaper.Complete(sink);
         }
 
-        var rows = writers.ToDictionary(w => w.Key, w => w.Value.Writer.Rows);
-        CheckCounts(job, spec, rows, rowIndex, badRows, bad);
-        return (new SnapshotManifest(schema, rows), badRows);
+        var sha256 = await hashing.FinishAsync(cancellationToken);
+        return (sha256, details.ETag.ToString(), hashing.BytesRead);
     }
 
-    private void CheckCounts(TrainingJob job, TabularSpec spec, Dictionary<string, long> rows, long goodRows, long badRows, List<string> bad)
+    private static string FieldCount(int expected, int found) => $"expected {expected} fields, found {found}";
+
+    private static void AddTimeNote(Dictionary<string, string> notes, string name, double? seconds)
     {
-        long total = goodRows + badRows;
-        if (badRows > 0 && badRows > options.MaxBadRowShare * total)
+        if (seconds is { } s && double.IsFinite(s) && s > 1e8)
+        {
+            notes[name] = DateTime.UnixEpoch.AddSeconds(s).ToString("O", CultureInfo.InvariantCulture);
+        }
+    }
+
+    private void CheckCounts(TrainingJob job, TabularSpec spec, Dictionary<string, long> rows, long goodRows, BadRowLog bad)
+    {
+        long total = goodRows + bad.Count;
+        if (bad.Count > 0 && bad.Count > options.MaxBadRowShare * (bad.Records + bad.Count))
         {
             throw new TrainingException(
                 ErrorCode.BadRows,
-                $"Expected at most {options.MaxBadRowShare:P1} unreadable rows in '{job.Dataset}', but found {badRows} of {total}; first bad lines: {string.Join("; ", bad)}.");
+                $"Expected at most {options.MaxBadRowShare:P1} unreadable rows in '{job.Dataset}', but found {bad.Count} of {bad.Records + bad.Count}; first bad lines: {string.Join("; ", bad.First)}.");
         }
 
         if (goodRows < options.MinRows || rows[SplitName.Test] < options.MinTestRows)
@@ -181,17 +173,6 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 ErrorCode.InsufficientData,
                 $"Expected at least {options.MinRows} usable rows with {options.MinTestRows} in the test split, but '{job.Dataset}' has {goodRows} usable rows ({rows[SplitName.Test]} in test){(spec.ExpectedHeader is not null && total == 0 ? " (header only)" : "")}.");
         }
-    }
-
-    private static string[] ReadFields(CsvDataReader reader)
-    {
-        var fields = new string[reader.RowFieldCount];
-        for (int i = 0; i < fields.Length; i++)
-        {
-            fields[i] = reader.GetString(i);
-        }
-
-        return fields;
     }
 
     private void TryDelete(string folder)
@@ -203,6 +184,33 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
         catch (IOException ex)
         {
             logger.LogWarning(ex, "Could not delete the working folder {Folder}", folder);
+        }
+    }
+
+    private sealed class BadRowLog
+    {
+        public long Count { get; private set; }
+
+        public long Records { get; private set; }
+
+        public List<string> First { get; } = [];
+
+        /// <summary>The prefix of reported lines: empty for the dataset, "test file " for a files split's test blob.</summary>
+        public string Where { get; set; } = "";
+
+        public void Check(int line, string? problem)
+        {
+            if (problem is null)
+            {
+                Records++;
+                return;
+            }
+
+            Count++;
+            if (First.Count < ReportedBadLines)
+            {
+                First.Add($"{Where}line {line.ToString(CultureInfo.InvariantCulture)} ({problem})");
+            }
         }
     }
 }

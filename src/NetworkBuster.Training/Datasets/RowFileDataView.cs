@@ -27,22 +27,47 @@ public sealed class RowFileDataView : IDataView
         var strings = schema.StringColumns;
         _numberCount = 1 + numbers.Count;
         _stringCount = strings.Count;
-        var builder = new DataViewSchema.Builder();
         _task = schema.Task;
         _classCount = schema.ClassNames?.Count ?? 0;
+        Schema = BuildSchema(schema);
+    }
+
+    /// <summary>The ML.NET schema of a snapshot layout: the label, the numbers, then the strings.</summary>
+    public static DataViewSchema BuildSchema(SnapshotSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var builder = new DataViewSchema.Builder();
         builder.AddColumn(SnapshotSchema.LabelColumn, LabelType(schema));
-        foreach (var column in numbers)
+        foreach (var column in schema.NumberColumns)
         {
             builder.AddColumn(column.Name, NumberDataViewType.Single);
         }
 
-        foreach (var column in strings)
+        foreach (var column in schema.StringColumns)
         {
             builder.AddColumn(column.Name, TextDataViewType.Instance);
         }
 
-        Schema = builder.ToSchema();
+        return builder.ToSchema();
     }
+
+    /// <summary>A getter over the current row's buffers (label converted for the task).</summary>
+    internal static ValueGetter<TValue> Getter<TValue>(ModelTask task, int numberCount, DataViewSchema.Column column, Func<float[]> numbers, Func<string[]> strings)
+    {
+        int index = column.Index;
+        Delegate getter = index == 0 && task == ModelTask.Binary
+            ? (ValueGetter<bool>)((ref bool value) => value = numbers()[0] != 0)
+            : index == 0 && task == ModelTask.Multiclass
+            ? (ValueGetter<uint>)((ref uint value) => value = (uint)numbers()[0] + 1)
+            : index < numberCount
+            ? (ValueGetter<float>)((ref float value) => value = numbers()[index])
+            : (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = strings()[index - numberCount].AsMemory());
+        return getter as ValueGetter<TValue>
+            ?? throw new InvalidOperationException($"Column '{column.Name}' is {column.Type}, not {typeof(TValue).Name}.");
+    }
+
+    /// <summary>The snapshot file.</summary>
+    public string Path => _path;
 
     /// <inheritdoc />
     public bool CanShuffle => false;
@@ -116,19 +141,8 @@ public sealed class RowFileDataView : IDataView
         public override ValueGetter<DataViewRowId> GetIdGetter() =>
             (ref DataViewRowId value) => value = new DataViewRowId((ulong)_position, 0);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            int index = column.Index;
-            Delegate getter = index == 0 && _view._task == ModelTask.Binary
-                ? (ValueGetter<bool>)((ref bool value) => value = _numbers[0] != 0)
-                : index == 0 && _view._task == ModelTask.Multiclass
-                ? (ValueGetter<uint>)((ref uint value) => value = (uint)_numbers[0] + 1)
-                : index < _view._numberCount
-                ? (ValueGetter<float>)((ref float value) => value = _numbers[index])
-                : (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = _strings[index - _view._numberCount].AsMemory());
-            return getter as ValueGetter<TValue>
-                ?? throw new InvalidOperationException($"Column '{column.Name}' is {column.Type}, not {typeof(TValue).Name}.");
-        }
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+            Getter<TValue>(_view._task, _view._numberCount, column, () => _numbers, () => _strings);
 
         protected override void Dispose(bool disposing)
         {

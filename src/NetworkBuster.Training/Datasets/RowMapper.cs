@@ -10,7 +10,8 @@ namespace NetworkBuster.Training.Datasets;
 /// </summary>
 public sealed class RowMapper
 {
-    private static readonly string[] TimestampParts = ["hour", "day_of_week", "day_of_month", "month"];
+    /// <summary>The calendar parts a timestamp column expands to (each a numeric feature named <c>{column}_{part}</c>).</summary>
+    public static readonly IReadOnlyList<string> TimestampParts = ["hour", "day_of_week", "day_of_month", "month", "seconds_since_midnight", "is_weekend"];
     private readonly List<(int Ordinal, FeatureKind Kind)> _sources = [];
     private readonly int _labelOrdinal;
     private readonly IReadOnlyList<string> _header;
@@ -48,7 +49,7 @@ public sealed class RowMapper
         foreach (var feature in features)
         {
             int ordinal = Find(feature.Name, "feature");
-            var kind = feature.Kind == FeatureKind.Inferred ? TypeInference.Infer(sample.Select(r => ordinal < r.Length ? r[ordinal] : "")) : feature.Kind;
+            var kind = feature.Kind == FeatureKind.Inferred ? TypeInference.Infer(header[ordinal], sample.Select(r => ordinal < r.Length ? r[ordinal] : "")) : feature.Kind;
             if (kind is { } k)
             {
                 plan.Add((ordinal, k, header[ordinal]));
@@ -63,7 +64,7 @@ public sealed class RowMapper
             {
                 case FeatureKind.Numeric: numbers.Add(new(name, SnapshotColumnKind.Number, name)); break;
                 case FeatureKind.Timestamp: numbers.AddRange(TimestampParts.Select(p => new SnapshotColumn($"{name}_{p}", SnapshotColumnKind.Number, name))); break;
-                case FeatureKind.Categorical: strings.Add(new(name, SnapshotColumnKind.Category, name)); break;
+                case FeatureKind.Categorical: strings.Add(new(name, SnapshotColumnKind.Category, name, Cardinality(sample, IndexOf(header, name)))); break;
                 default: strings.Add(new(name, SnapshotColumnKind.Text, name)); break;
             }
         }
@@ -120,15 +121,19 @@ public sealed class RowMapper
 
                     break;
                 case FeatureKind.Timestamp:
-                    if (!DateTime.TryParse(cell, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
+                    if (cell.Length == 0)
+                    {
+                        numbers.Slice(n, TimestampParts.Count).Fill(float.NaN);
+                        n += TimestampParts.Count;
+                        break;
+                    }
+
+                    if (!TimestampParser.TryParse(cell, out var at))
                     {
                         return $"column '{Name(ordinal)}' expected a date and time (e.g. 2025-01-15T10:00:00Z), found \"{ContractNames.Truncate(cell, 40)}\"";
                     }
 
-                    numbers[n++] = at.Hour;
-                    numbers[n++] = (float)at.DayOfWeek;
-                    numbers[n++] = at.Day;
-                    numbers[n++] = at.Month;
+                    n = WriteTimestamp(at, numbers, n);
                     break;
                 default:
                     strings[s++] = cell;
@@ -138,6 +143,26 @@ public sealed class RowMapper
 
         return null;
     }
+
+    /// <summary>Writes a timestamp's calendar parts (see <see cref="TimestampParts"/>) from <paramref name="start"/>; returns the next index.</summary>
+    public static int WriteTimestamp(DateTime at, Span<float> numbers, int start)
+    {
+        numbers[start] = at.Hour;
+        numbers[start + 1] = (float)at.DayOfWeek;
+        numbers[start + 2] = at.Day;
+        numbers[start + 3] = at.Month;
+        numbers[start + 4] = (float)at.TimeOfDay.TotalSeconds;
+        numbers[start + 5] = at.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 1 : 0;
+        return start + TimestampParts.Count;
+    }
+
+    /// <summary>Checks a found header against a fixed expected one.</summary>
+    /// <exception cref="TrainingException">With SchemaMismatch naming the missing and unexpected columns.</exception>
+    public static void CheckHeader(IReadOnlyList<string> expected, IReadOnlyList<string> header) =>
+        CheckHeader(new TabularSpec(ModelTask.Regression, "", [], expected), header);
+
+    private static int Cardinality(IReadOnlyList<string[]> sample, int ordinal) =>
+        sample.Select(r => ordinal < r.Length ? r[ordinal].Trim() : "").Distinct(StringComparer.Ordinal).Count();
 
     private string Name(int ordinal) => _header[ordinal];
 

@@ -19,7 +19,8 @@ public enum SnapshotColumnKind
 /// <param name="Name">The column name (the CSV column, or a derived name such as <c>timestamp_hour</c>).</param>
 /// <param name="Kind">How it is stored and featurized.</param>
 /// <param name="Source">The CSV column it came from.</param>
-public sealed record SnapshotColumn(string Name, SnapshotColumnKind Kind, string Source);
+/// <param name="Cardinality">For a category, the distinct values seen in the inference sample (0 when unknown): many values are hashed instead of one-hot encoded.</param>
+public sealed record SnapshotColumn(string Name, SnapshotColumnKind Kind, string Source, int Cardinality = 0);
 
 /// <summary>
 /// The typed layout of a snapshot: a float <see cref="LabelColumn"/> plus feature columns. Rows are stored

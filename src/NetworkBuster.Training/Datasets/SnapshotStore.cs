@@ -20,7 +20,8 @@ public static class SplitName
 /// <summary>A snapshot's description, stored beside its split files.</summary>
 /// <param name="Schema">The typed layout.</param>
 /// <param name="Rows">Rows per split name.</param>
-public sealed record SnapshotManifest(SnapshotSchema Schema, IReadOnlyDictionary<string, long> Rows);
+/// <param name="Notes">What the shaper and splitter decided (cutoffs, time boundaries), as short strings.</param>
+public sealed record SnapshotManifest(SnapshotSchema Schema, IReadOnlyDictionary<string, long> Rows, IReadOnlyDictionary<string, string>? Notes = null);
 
 /// <summary>Reads and writes split snapshots in the staging container (<c>training-staging/{prefix}/</c>).</summary>
 /// <param name="storage">The storage account.</param>

@@ -22,24 +22,29 @@ namespace NetworkBuster.Training.Evaluation;
 /// <param name="logger">Logger.</param>
 public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapshots, ModelRegistry registry, ModelStore models, GateOptions gate, ILogger<ModelEvaluator> logger)
 {
+    /// <summary>Test rows sampled (evenly) for permutation importance and what-if reports.</summary>
+    public const int MaxInsightRows = 2000;
+
     /// <summary>The primary metric of a job's model.</summary>
     public static MetricDefinition PrimaryMetricOf(TrainingJob job, ModelTask task) =>
         PresetCatalog.Find(job?.Model ?? "")?.PrimaryMetric ?? MetricsCalculator.DefaultPrimary(task);
 
     /// <summary>Evaluates a staged candidate.</summary>
-    public async Task<EvaluateOutput> EvaluateAsync(TrainingJob job, IngestOutput ingest, TrainOutput train, CancellationToken cancellationToken)
+    public async Task<EvaluateOutput> EvaluateAsync(TrainingJob job, IngestOutput ingest, TrainOutput trained, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(ingest);
-        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(trained);
         var manifest = await snapshots.GetManifestAsync(ingest.SnapshotPrefix, cancellationToken);
         var folder = snapshots.LocalFolder(job.JobId);
         try
         {
             var test = await snapshots.OpenAsync(ingest.SnapshotPrefix, manifest, SplitName.Test, folder, cancellationToken);
-            var ml = new MLContext(seed: job.Split.Seed);
+            var train = await snapshots.OpenAsync(ingest.SnapshotPrefix, manifest, SplitName.Train, folder, cancellationToken);
+            var validation = await snapshots.OpenAsync(ingest.SnapshotPrefix, manifest, SplitName.Validation, folder, cancellationToken);
+            var ml = ModelContext.Create(job.Split.Seed);
             ITransformer candidate;
-            await using (var zip = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(train.ModelBlob), train.ModelSha256, cancellationToken))
+            await using (var zip = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(trained.ModelBlob), trained.ModelSha256, cancellationToken))
             {
                 candidate = ml.Model.Load(zip, out _);
             }
@@ -52,17 +57,54 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
                 throw new TrainingException(ErrorCode.TrainingFailed, $"The test split of '{job.Dataset}' does not define {primary.Name} (e.g. only one class in {ingest.TestRows} test rows).");
             }
 
+            var insights = Insights(ml, job, manifest, candidate, primary, metrics, train, validation, test);
             var current = await registry.GetCurrentAsync(job.Model, cancellationToken);
             double? baseline = current is null || current.JobId == job.JobId ? null : await ScoreBaselineAsync(ml, task, primary, current, test, cancellationToken);
             var (margin, minimums) = gate.For(job.Model, task);
             var decision = PromotionGate.Decide(job.Promotion, primary, metrics, baseline, margin, minimums);
             logger.LogInformation("Evaluated {Model} for {JobId}: {PrimaryMetric}={Value} baseline={Baseline}; {Decision}", job.Model, job.JobId, primary.Name, value, baseline, decision.Reason);
-            return new EvaluateOutput(metrics, primary.Name, value, baseline is null ? null : current!.Version, baseline, decision.Promote, decision.Reason);
+            return new EvaluateOutput(metrics, primary.Name, value, baseline is null ? null : current!.Version, baseline, decision.Promote, decision.Reason, insights.ToJson());
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static ModelInsights Insights(
+        MLContext ml, TrainingJob job, SnapshotManifest manifest, ITransformer candidate, MetricDefinition primary, Dictionary<string, double> metrics,
+        RowFileDataView train, RowFileDataView validation, RowFileDataView test)
+    {
+        var schema = manifest.Schema;
+        var fitted = RowArrays.Labels(train.Path, schema).Concat(RowArrays.Labels(validation.Path, schema)).ToList();
+        var baselines = Baselines.Compute(schema.Task, fitted, [.. RowArrays.Labels(test.Path, schema)]);
+        IReadOnlyList<FeatureImportance> importance = [];
+        PerformanceReport? report = null;
+        if (schema.Task == ModelTask.Recommendation)
+        {
+            var known = RecommenderTrainer.Load(RecommenderTrainer.Read(train.Path, schema).Concat(RecommenderTrainer.Read(validation.Path, schema)));
+            var (ranking, rankingBaselines) = RecommenderEvaluation.Compute(ml, candidate, known, [.. RecommenderTrainer.Read(test.Path, schema)]);
+            foreach (var (name, v) in ranking)
+            {
+                metrics[name] = v;
+            }
+
+            foreach (var (name, v) in rankingBaselines)
+            {
+                baselines[name] = v;
+            }
+        }
+        else
+        {
+            var sample = RowArrays.Load(test.Path, schema, manifest.Rows[SplitName.Test], MaxInsightRows);
+            importance = PermutationImportance.Compute(ml, candidate, sample, primary, job.Split.Seed);
+            if (job.Model == PresetCatalog.PerformanceOptimizer.Name)
+            {
+                report = PerformanceReport.Compute(ml, candidate, sample, importance);
+            }
+        }
+
+        return new ModelInsights(primary.Name, importance, baselines, report, manifest.Notes);
     }
 
     private async Task<double?> ScoreBaselineAsync(MLContext ml, ModelTask task, MetricDefinition primary, ModelVersionRow current, IDataView test, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ public static class JobMessageParser
     public const int MaxMessageBytes = 64 * 1024;
 
     private static readonly string[] KnownFields =
-        ["jobId", "model", "dataset", "trainer", "hyperparameters", "priority", "timeoutMinutes", "promotion", "spec", "split"];
+        ["jobId", "model", "dataset", "trainer", "hyperparameters", "priority", "timeoutMinutes", "promotion", "spec", "split", "search"];
 
     /// <summary>Parses and validates a message.</summary>
     /// <param name="text">The message text as received.</param>
@@ -102,8 +102,10 @@ public static class JobMessageParser
         }
 
         var hyperparameters = ReadHyperparameters(fields);
-        var trainer = OptionalString(fields, "trainer") ?? preset?.DefaultTrainer ?? TrainerCatalog.FastTree.Name;
-        TrainerCatalog.Validate(spec!.Task, trainer, hyperparameters);
+        var trainer = OptionalString(fields, "trainer") ?? preset?.DefaultTrainer
+            ?? (spec!.Task == ModelTask.Recommendation ? TrainerCatalog.MatrixFactorization.Name : TrainerCatalog.FastTree.Name);
+        TrainerCatalog.Validate(spec!.Task, trainer, hyperparameters, PresetCatalog.OptionsOf(model));
+        var search = fields.TryGetValue("search", out var se0) && se0.ValueKind != JsonValueKind.Null ? SearchSpec.Parse(se0, spec.Task) : null;
         var splitElement = fields.TryGetValue("split", out var sp) && sp.ValueKind != JsonValueKind.Null ? sp
             : specElement is { } se && TryGetIgnoreCase(se, "split", out var inner) && inner.ValueKind != JsonValueKind.Null ? inner
             : (JsonElement?)null;
@@ -123,7 +125,8 @@ public static class JobMessageParser
             ReadTimeout(fields),
             ParseEnum(fields, "promotion", PromotionPolicy.Auto),
             specElement,
-            split);
+            split,
+            search);
     }
 
     private static Dictionary<string, JsonElement> ReadFields(JsonElement root)

@@ -13,6 +13,7 @@ namespace NetworkBuster.Training.Jobs;
 /// <param name="Promotion">How the promotion gate applies.</param>
 /// <param name="Spec">The custom model description, when the model is not a preset.</param>
 /// <param name="Split">How rows are split into train, validation and test.</param>
+/// <param name="Search">An optional bounded hyperparameter search.</param>
 public sealed record TrainingJob(
     string JobId,
     string Model,
@@ -23,7 +24,8 @@ public sealed record TrainingJob(
     int TimeoutMinutes,
     PromotionPolicy Promotion,
     JsonElement? Spec,
-    SplitSpec Split);
+    SplitSpec Split,
+    SearchSpec? Search = null);
 
 /// <summary>The contract's job priorities.</summary>
 public enum JobPriority

@@ -1,4 +1,5 @@
 using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Presets;
 
@@ -12,6 +13,7 @@ namespace NetworkBuster.Training.Presets;
 /// <param name="ScheduleSetting">The app setting that overrides <paramref name="DefaultSchedule"/>.</param>
 /// <param name="DefaultSplit">The split kind used when a job names none.</param>
 /// <param name="IsTrainable">Whether this build can train it yet.</param>
+/// <param name="Options">Preset options a job sets beside the trainer's hyperparameters (e.g. <c>horizonDays</c>), validated the same way.</param>
 public sealed record ModelPreset(
     string Name,
     string Description,
@@ -21,4 +23,5 @@ public sealed record ModelPreset(
     string DefaultSchedule,
     string ScheduleSetting,
     string DefaultSplit,
-    bool IsTrainable);
+    bool IsTrainable,
+    IReadOnlyList<HyperparameterDefinition>? Options = null);

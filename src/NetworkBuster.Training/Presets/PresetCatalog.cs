@@ -1,5 +1,6 @@
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Presets;
 
@@ -14,13 +15,14 @@ public static class PresetCatalog
             ModelTask.Binary,
             "churned",
             [],
-            ["session_id", "user_id", "timestamp", "page", "duration", "clicks", "scroll_depth", "device", "browser"]),
+            VisitorBehaviorShaper.Header),
         MetricCatalog.Auc,
         "fasttree",
         "0 0 2 * * *",
         "VisitorBehaviorSchedule",
         SplitSpec.Random,
-        IsTrainable: false);
+        IsTrainable: true,
+        [new("horizonDays", 1, 365, IsInteger: false, Default: DatasetShapers.DefaultHorizonDays)]);
 
     /// <summary>Energy (and carbon) forecast from load, calendar and lag features.</summary>
     public static readonly ModelPreset Sustainability = new(
@@ -30,13 +32,13 @@ public static class PresetCatalog
             ModelTask.Regression,
             "energy_kwh",
             [],
-            ["timestamp", "energy_kwh", "carbon_kg", "memory_percent", "cpu_percent", "requests"]),
+            SustainabilityShaper.Header),
         MetricCatalog.Rmse,
-        "fastforest",
+        "sdca",
         "0 0 3 * * 0",
         "SustainabilitySchedule",
         SplitSpec.Time,
-        IsTrainable: false);
+        IsTrainable: true);
 
     /// <summary>Response time per endpoint from load and cache behaviour.</summary>
     public static readonly ModelPreset PerformanceOptimizer = new(
@@ -68,19 +70,22 @@ public static class PresetCatalog
             ModelTask.Recommendation,
             "rating",
             [],
-            ["user_id", "content_id", "interaction_type", "timestamp", "duration_sec", "rating"]),
+            ContentRecommenderShaper.Header),
         MetricCatalog.Rmse,
-        "fasttree",
+        "mf",
         "0 */15 * * * *",
         "ContentRecommenderSchedule",
         SplitSpec.Time,
-        IsTrainable: false);
+        IsTrainable: true);
 
     /// <summary>All presets, in the contract's order.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } = [VisitorBehavior, Sustainability, PerformanceOptimizer, ContentRecommender];
 
     /// <summary>The preset of that name, or null.</summary>
     public static ModelPreset? Find(string model) => All.FirstOrDefault(p => p.Name == model);
+
+    /// <summary>The preset options a job for <paramref name="model"/> may set (none for custom models).</summary>
+    public static IReadOnlyList<HyperparameterDefinition> OptionsOf(string model) => Find(model)?.Options ?? [];
 
     /// <summary>The names users may type, for error messages.</summary>
     public static string Names => string.Join(", ", All.Select(p => p.Name));

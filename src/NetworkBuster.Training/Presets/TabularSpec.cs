@@ -31,7 +31,7 @@ public enum FeatureKind
     /// <summary>Free text, featurized into n-grams.</summary>
     Text,
 
-    /// <summary>A date and time, expanded to calendar parts (hour, day of week, day of month, month).</summary>
+    /// <summary>A date and time, expanded to calendar parts (hour, day of week, day of month, month, seconds since midnight, weekend flag).</summary>
     Timestamp,
 }
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Workflow;
 
@@ -41,7 +42,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         {
             await using var staged = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(input.Train.ModelBlob), input.Train.ModelSha256, cancellationToken);
             await ModelStore.UploadAsync(modelBlob, staged, cancellationToken);
-            await models.MetadataBlob(job.Model, row.Version).UploadAsync(BinaryData.FromObjectAsJson(Metadata(row), SnapshotStore.Json), overwrite: true, cancellationToken);
+            await models.MetadataBlob(job.Model, row.Version).UploadAsync(BinaryData.FromObjectAsJson(Metadata(row, input), SnapshotStore.Json), overwrite: true, cancellationToken);
         }
 
         bool isCurrent = row.IsCurrent;
@@ -61,12 +62,13 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
     private ModelVersionRow NewRow(RegisterInput input, SnapshotManifest manifest)
     {
         var (job, ingest, train, evaluation) = (input.Job, input.Ingest, input.Train, input.Evaluation);
+        var insights = ModelInsights.FromJson(evaluation.InsightsJson);
         return new ModelVersionRow
         {
             Model = job.Model,
             Status = evaluation.Promote || job.Promotion == Jobs.PromotionPolicy.Never ? VersionStatus.Available : VersionStatus.Rejected,
             StatusReason = evaluation.Decision,
-            Trainer = job.Trainer,
+            Trainer = train.Trainer ?? job.Trainer,
             Hyperparameters = train.HyperparametersJson,
             Metrics = JsonSerializer.Serialize(evaluation.Metrics),
             PrimaryMetric = evaluation.PrimaryMetric,
@@ -87,11 +89,14 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
             InstanceId = input.InstanceId,
             CodeVersion = CodeVersion,
             TrainingSeconds = train.TrainingSeconds,
+            FeatureImportance = insights is null ? null : JsonSerializer.Serialize(insights.FeatureImportance.Take(10).ToDictionary(f => f.Feature, f => f.Importance)),
+            Baselines = insights is null ? null : JsonSerializer.Serialize(insights.Baselines),
+            Bottlenecks = insights?.PerformanceReport is { } report ? JsonSerializer.Serialize(report.Compact()) : null,
             CreatedAt = time.GetUtcNow(),
         };
     }
 
-    private static object Metadata(ModelVersionRow row) => new
+    private static object Metadata(ModelVersionRow row, RegisterInput input) => new
     {
         row.Model,
         row.Version,
@@ -113,5 +118,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         row.CodeVersion,
         row.TrainingSeconds,
         row.CreatedAt,
+        Insights = input.Evaluation.InsightsJson is { } insights ? JsonDocument.Parse(insights).RootElement : (JsonElement?)null,
+        Search = input.Train.SearchJson is { } search ? JsonDocument.Parse(search).RootElement : (JsonElement?)null,
     };
 }

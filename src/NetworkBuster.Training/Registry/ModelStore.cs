@@ -48,7 +48,7 @@ public sealed class ModelStore(StorageClients storage)
         ArgumentNullException.ThrowIfNull(row);
         var blob = storage.Models.GetBlobClient(row.ModelBlob ?? throw new InvalidOperationException($"{row.Model}:{row.Version} has no model blob (deleted by retention)."));
         await using var stream = await DownloadVerifiedAsync(blob, row.ModelSha256 ?? "", cancellationToken);
-        return ml.Model.Load(stream, out _);
+        return Training.ModelContext.Prepare(ml).Model.Load(stream, out _);
     }
 
     /// <summary>The model zip blob of a version.</summary>

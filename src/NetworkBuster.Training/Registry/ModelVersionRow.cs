@@ -73,6 +73,15 @@ public sealed class ModelVersionRow : ITableEntity
 
     public double TrainingSeconds { get; set; }
 
+    /// <summary>The ten most important features (permutation importance on the test split) as JSON.</summary>
+    public string? FeatureImportance { get; set; }
+
+    /// <summary>Trivial baselines' metrics on the same test rows as JSON.</summary>
+    public string? Baselines { get; set; }
+
+    /// <summary>For <c>performance-optimizer</c>: endpoint → bottleneck and its predicted delta, as JSON.</summary>
+    public string? Bottlenecks { get; set; }
+
     public DateTimeOffset? CreatedAt { get; set; }
 
     public DateTimeOffset? PromotedAt { get; set; }

@@ -1,15 +1,21 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Workflow;
 
 namespace NetworkBuster.Training.Training;
 
-/// <summary>The train step: fits the job's pipeline on the train snapshot and stages the model zip.</summary>
+/// <summary>
+/// The train step: runs the job's search on the validation split when it asked for one, then fits the chosen
+/// configuration on train + validation (the test split stays unseen) and stages the model zip.
+/// </summary>
 /// <param name="storage">The storage account.</param>
 /// <param name="snapshots">The split snapshots.</param>
 /// <param name="logger">Logger.</param>
@@ -25,38 +31,91 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(ingest);
         var manifest = await snapshots.GetManifestAsync(ingest.SnapshotPrefix, cancellationToken);
-        var trainer = TrainerCatalog.Validate(manifest.Schema.Task, job.Trainer, job.Hyperparameters);
+        var options = PresetCatalog.OptionsOf(job.Model);
+        var trainer = TrainerCatalog.Validate(manifest.Schema.Task, job.Trainer, job.Hyperparameters, options);
         var folder = snapshots.LocalFolder(job.JobId);
         try
         {
             var train = await snapshots.OpenAsync(ingest.SnapshotPrefix, manifest, SplitName.Train, folder, cancellationToken);
-            var ml = new MLContext(seed: job.Split.Seed);
+            var validation = await snapshots.OpenAsync(ingest.SnapshotPrefix, manifest, SplitName.Validation, folder, cancellationToken);
+            var all = Concatenate(folder, manifest, train, validation);
+            var ml = ModelContext.Create(job.Split.Seed);
             var watch = Stopwatch.StartNew();
             ITransformer model;
+            IReadOnlyDictionary<string, double> hyperparameters;
+            SearchResult? search = null;
             try
             {
-                model = TrainerFactory.Build(ml, manifest.Schema, trainer, job.Hyperparameters).Fit(train);
+                if (manifest.Schema.Task == ModelTask.Recommendation)
+                {
+                    (model, hyperparameters) = RecommenderTrainer.Train(
+                        ml, manifest.Schema, train.Path, validation.Path, train, TrainerFactory.Effective(trainer, job.Hyperparameters), job.Split.Seed);
+                }
+                else
+                {
+                    if (job.Search is not null)
+                    {
+                        if (ingest.ValidationRows == 0)
+                        {
+                            throw new TrainingException(ErrorCode.InsufficientData, "Expected validation rows to search hyperparameters on, but the validation split is empty (set split.validation above 0).");
+                        }
+
+                        search = HyperparameterSearch.Run(ml, manifest.Schema, train, validation, job, trainer, ModelEvaluator.PrimaryMetricOf(job, manifest.Schema.Task));
+                        (trainer, hyperparameters) = (search.Trainer, search.Hyperparameters);
+                        logger.LogInformation("Search for {JobId} chose {Trainer} after {Trials} trials", job.JobId, trainer.Name, search.Trials.Count);
+                    }
+                    else
+                    {
+                        hyperparameters = TrainerFactory.Effective(trainer, job.Hyperparameters);
+                    }
+
+                    model = TrainerFactory.Build(ml, manifest.Schema, trainer, hyperparameters).Fit(all);
+                }
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
             {
-                throw new TrainingException(ErrorCode.TrainingFailed, $"Trainer '{trainer.Name}' could not fit {ingest.TrainRows} rows of '{job.Dataset}': {ex.Message}", ex);
+                throw new TrainingException(ErrorCode.TrainingFailed, $"Trainer '{trainer.Name}' could not fit {ingest.TrainRows + ingest.ValidationRows} rows of '{job.Dataset}': {ex.Message}", ex);
             }
 
             watch.Stop();
             await using var zip = new MemoryStream();
             ml.Model.Save(model, train.Schema, zip);
             var (sha, bytes) = await ModelStore.UploadAsync(storage.Staging.GetBlobClient(StagedModelBlob(ingest.SnapshotPrefix)), zip, cancellationToken);
-            logger.LogInformation("Trained {Model} with {Trainer} on {Rows} rows in {Seconds:F1}s", job.Model, trainer.Name, ingest.TrainRows, watch.Elapsed.TotalSeconds);
+            logger.LogInformation("Trained {Model} with {Trainer} on {Rows} rows in {Seconds:F1}s", job.Model, trainer.Name, ingest.TrainRows + ingest.ValidationRows, watch.Elapsed.TotalSeconds);
+            var recorded = new Dictionary<string, double>(hyperparameters);
+            foreach (var (name, value) in TrainerFactory.Effective(trainer, job.Hyperparameters, options).Where(h => options.Any(o => o.Name == h.Key)))
+            {
+                recorded[name] = value;
+            }
+
             return new TrainOutput(
                 StagedModelBlob(ingest.SnapshotPrefix),
                 sha,
                 bytes,
                 Math.Round(watch.Elapsed.TotalSeconds, 3),
-                TrainerFactory.ToJson(TrainerFactory.Effective(trainer, job.Hyperparameters)));
+                TrainerFactory.ToJson(recorded),
+                trainer.Name,
+                search is null ? null : JsonSerializer.Serialize(search.Trials.Select(t => new { t.Trial, t.Trainer, t.Hyperparameters, Value = double.IsFinite(t.Value) ? Math.Round(t.Value, 6) : (double?)null, t.Seconds })));
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    // Snapshot files are plain row streams, so train followed by validation is one valid file.
+    private static RowFileDataView Concatenate(string folder, SnapshotManifest manifest, RowFileDataView train, RowFileDataView validation)
+    {
+        var path = Path.Combine(folder, "fit.rows");
+        using (var output = File.Create(path))
+        {
+            foreach (var part in new[] { train.Path, validation.Path })
+            {
+                using var input = File.OpenRead(part);
+                input.CopyTo(output);
+            }
+        }
+
+        return new RowFileDataView(path, manifest.Schema, manifest.Rows[SplitName.Train] + manifest.Rows[SplitName.Validation]);
     }
 }

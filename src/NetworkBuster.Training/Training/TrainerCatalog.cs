@@ -10,7 +10,8 @@ namespace NetworkBuster.Training.Training;
 /// <param name="Max">The largest allowed value.</param>
 /// <param name="IsInteger">Whether only whole numbers are allowed.</param>
 /// <param name="MinExclusive">Whether <paramref name="Min"/> itself is excluded.</param>
-public sealed record HyperparameterDefinition(string Name, double Min, double Max, bool IsInteger, bool MinExclusive = false)
+/// <param name="Default">The value used when a job sets none (null: the trainer's own default).</param>
+public sealed record HyperparameterDefinition(string Name, double Min, double Max, bool IsInteger, bool MinExclusive = false, double? Default = null)
 {
     /// <summary>The allowed range as people read it.</summary>
     public string Range => IsInteger
@@ -56,8 +57,25 @@ public static class TrainerCatalog
         Tabular,
         [new("maximumNumberOfIterations", 1, 10_000, IsInteger: true), new("l2Regularization", 0, 100, IsInteger: false)]);
 
+    /// <summary>
+    /// Biased matrix factorization (this build's own SGD, as Surprise's SVD) for recommendations: <c>factors</c>,
+    /// <c>epochs</c>, <c>learningRate</c>, <c>regularization</c> (factors), <c>biasRegularization</c>, and
+    /// <c>popularityWeight</c> (how much item popularity lifts the ranking score; chosen on validation when unset).
+    /// </summary>
+    public static readonly TrainerDefinition MatrixFactorization = new(
+        "mf",
+        new HashSet<ModelTask> { ModelTask.Recommendation },
+        [
+            new("factors", 0, 256, IsInteger: true, Default: 20),
+            new("epochs", 1, 500, IsInteger: true, Default: 60),
+            new("learningRate", 0, 1, IsInteger: false, MinExclusive: true, Default: 0.01),
+            new("regularization", 0, 10, IsInteger: false, Default: 0.1),
+            new("biasRegularization", 0, 10, IsInteger: false, Default: 0.05),
+            new("popularityWeight", 0, 10, IsInteger: false),
+        ]);
+
     /// <summary>All trainers.</summary>
-    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca];
+    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca, MatrixFactorization];
 
     /// <summary>
     /// Resolves a trainer name and validates hyperparameters against it.
@@ -65,10 +83,12 @@ public static class TrainerCatalog
     /// <param name="task">The task the model learns.</param>
     /// <param name="trainer">The trainer name from the job.</param>
     /// <param name="hyperparameters">The hyperparameters from the job.</param>
+    /// <param name="options">The preset's options, accepted beside the trainer's hyperparameters.</param>
     /// <returns>The trainer definition.</returns>
     /// <exception cref="TrainingException">With <see cref="ErrorCode.InvalidHyperparameter"/>, naming the allowed set.</exception>
-    public static TrainerDefinition Validate(ModelTask task, string trainer, IReadOnlyDictionary<string, double> hyperparameters)
+    public static TrainerDefinition Validate(ModelTask task, string trainer, IReadOnlyDictionary<string, double> hyperparameters, IReadOnlyList<HyperparameterDefinition>? options = null)
     {
+        ArgumentNullException.ThrowIfNull(hyperparameters);
         var candidates = All.Where(t => t.Tasks.Contains(task)).ToList();
         var definition = candidates.FirstOrDefault(t => t.Name == trainer)
             ?? throw new TrainingException(
@@ -76,10 +96,11 @@ public static class TrainerCatalog
                 $"'trainer' must be one of {string.Join(", ", candidates.Select(t => t.Name))} for a {task.ToString().ToLowerInvariant()} model, but found \"{ContractNames.Truncate(trainer)}\".");
         foreach (var (name, value) in hyperparameters)
         {
-            var parameter = definition.Hyperparameters.FirstOrDefault(h => h.Name == name)
+            var allowed = definition.Hyperparameters.Concat(options ?? []).ToList();
+            var parameter = allowed.FirstOrDefault(h => h.Name == name)
                 ?? throw new TrainingException(
                     ErrorCode.InvalidHyperparameter,
-                    $"Trainer '{definition.Name}' accepts the hyperparameters {string.Join(", ", definition.Hyperparameters.Select(h => h.Name))}, but found \"{ContractNames.Truncate(name)}\".");
+                    $"Trainer '{definition.Name}' accepts the hyperparameters {string.Join(", ", allowed.Select(h => h.Name))}, but found \"{ContractNames.Truncate(name)}\".");
             if (!parameter.Allows(value))
             {
                 throw new TrainingException(

@@ -16,6 +16,9 @@ public static class TrainerFactory
     /// <summary>The name of the assembled feature vector.</summary>
     public const string FeaturesColumn = "__features";
 
+    /// <summary>Categories with more distinct values than this (in the inference sample) are hashed into 1,024 slots.</summary>
+    public const int MaxOneHotValues = 100;
+
     private static readonly Dictionary<string, double> TreeDefaults = new()
     {
         ["numberOfTrees"] = 100,
@@ -31,13 +34,23 @@ public static class TrainerFactory
         ["l2Regularization"] = 0.0001,
     };
 
-    /// <summary>The hyperparameters a trainer will use: its defaults overridden by the job's.</summary>
-    public static IReadOnlyDictionary<string, double> Effective(TrainerDefinition trainer, IReadOnlyDictionary<string, double> overrides)
+    /// <summary>The hyperparameters a trainer will use: its defaults (and the preset options' defaults) overridden by the job's.</summary>
+    public static IReadOnlyDictionary<string, double> Effective(TrainerDefinition trainer, IReadOnlyDictionary<string, double> overrides, IReadOnlyList<HyperparameterDefinition>? options = null)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(overrides);
         var defaults = trainer == TrainerCatalog.Sdca ? LinearDefaults : TreeDefaults;
-        return trainer.Hyperparameters.ToDictionary(h => h.Name, h => overrides.TryGetValue(h.Name, out double v) ? v : defaults[h.Name]);
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var h in trainer.Hyperparameters.Concat(options ?? []))
+        {
+            double? value = overrides.TryGetValue(h.Name, out double v) ? v : h.Default ?? (defaults.TryGetValue(h.Name, out double d) ? d : null);
+            if (value is { } known)
+            {
+                result[h.Name] = known;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The hyperparameters as the JSON stored in registry rows.</summary>
@@ -52,7 +65,8 @@ public static class TrainerFactory
         return Featurize(ml, schema, linear: trainer == TrainerCatalog.Sdca).Append(Trainer(ml, schema.Task, trainer, p));
     }
 
-    private static IEstimator<ITransformer> Featurize(MLContext ml, SnapshotSchema schema, bool linear)
+    /// <summary>The featurization alone: one-hot (hashed above <see cref="MaxOneHotValues"/> values) categories, featurized text, one vector.</summary>
+    public static IEstimator<ITransformer> Featurize(MLContext ml, SnapshotSchema schema, bool linear)
     {
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
         var parts = new List<string>();
@@ -62,6 +76,10 @@ public static class TrainerFactory
             {
                 case SnapshotColumnKind.Number:
                     parts.Add(column.Name);
+                    break;
+                case SnapshotColumnKind.Category when column.Cardinality > MaxOneHotValues:
+                    pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotHashEncoding(column.Name + "__onehot", column.Name, numberOfBits: 10));
+                    parts.Add(column.Name + "__onehot");
                     break;
                 case SnapshotColumnKind.Category:
                     pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding(column.Name + "__onehot", column.Name, maximumNumberOfKeys: 1000));

@@ -55,7 +55,9 @@ public sealed record TrainInput(TrainingJob Job, IngestOutput Ingest);
 /// <param name="ModelBytes">Its size.</param>
 /// <param name="TrainingSeconds">Wall time of the fit.</param>
 /// <param name="HyperparametersJson">The hyperparameters used, defaults included, as JSON.</param>
-public sealed record TrainOutput(string ModelBlob, string ModelSha256, long ModelBytes, double TrainingSeconds, string HyperparametersJson);
+/// <param name="Trainer">The trainer used (the search's choice when the job searched), or null for the job's.</param>
+/// <param name="SearchJson">The search's trials as JSON, when the job searched.</param>
+public sealed record TrainOutput(string ModelBlob, string ModelSha256, long ModelBytes, double TrainingSeconds, string HyperparametersJson, string? Trainer = null, string? SearchJson = null);
 
 /// <summary>The evaluate step's input.</summary>
 /// <param name="Job">The job.</param>
@@ -71,6 +73,7 @@ public sealed record EvaluateInput(TrainingJob Job, IngestOutput Ingest, TrainOu
 /// <param name="BaselineMetricValue">The current version's value on the same test split.</param>
 /// <param name="Promote">Whether the candidate should become current.</param>
 /// <param name="Decision">Why, for people.</param>
+/// <param name="InsightsJson">Feature importance, baselines and preset reports as compact JSON (a few KB), or null.</param>
 public sealed record EvaluateOutput(
     IReadOnlyDictionary<string, double> Metrics,
     string PrimaryMetric,
@@ -78,7 +81,8 @@ public sealed record EvaluateOutput(
     int? BaselineVersion,
     double? BaselineMetricValue,
     bool Promote,
-    string Decision);
+    string Decision,
+    string? InsightsJson = null);
 
 /// <summary>The register step's input.</summary>
 /// <param name="Job">The job.</param>

@@ -1,0 +1,67 @@
+namespace NetworkBuster.Training.Cli.Commands;
+
+/// <summary>A job the quality command queues.</summary>
+/// <param name="JobId">Its id.</param>
+/// <param name="Model">Its model name.</param>
+/// <param name="Message">The queue message.</param>
+internal sealed record QualityJob(string JobId, string Model, object Message);
+
+/// <summary>The real datasets' jobs: custom specs over the files as published, with the papers' protocols.</summary>
+internal static class QualityJobs
+{
+    public const string TelcoFile = "telco-customer-churn.csv";
+    public const string AppliancesTrainFile = "appliances-energy-train.csv";
+    public const string AppliancesTestFile = "appliances-energy-test.csv";
+    public const string TelcoBlob = "quality/telco-customer-churn.csv";
+    public const string AppliancesTrainBlob = "quality/appliances-energy-train.csv";
+    public const string AppliancesTestBlob = "quality/appliances-energy-test.csv";
+
+    /// <summary>Telco: binary, label Churn, every other column inferred (customerID is dropped as an identifier); 80/20 split.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="seed">The split's seed.</param>
+    /// <param name="overrides">Experiment overrides: JSON with "trainer" and "hyperparameters" (development only).</param>
+    public static QualityJob Telco(string jobId, int seed, string? overrides = null)
+    {
+        using var o = System.Text.Json.JsonDocument.Parse(overrides ?? "{}");
+        var trainer = o.RootElement.TryGetProperty("trainer", out var t) ? t.GetString() : "lightgbm";
+        object hyperparameters = o.RootElement.TryGetProperty("hyperparameters", out var h)
+            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(h.GetRawText())!
+            : new { numberOfTrees = 300, learningRate = 0.02, numberOfLeaves = 8, minimumExampleCountPerLeaf = 40 };
+        return Telco(jobId, seed, trainer!, hyperparameters);
+    }
+
+    private static QualityJob Telco(string jobId, int seed, string trainer, object hyperparameters) => new(jobId, "telco-churn", new
+    {
+        jobId,
+        model = "telco-churn",
+        dataset = TelcoBlob,
+        trainer,
+        hyperparameters,
+        promotion = "never",
+        spec = new { task = "binary", label = "Churn", split = new { kind = "random", test = 0.2, validation = 0.1, seed } },
+    });
+
+    /// <summary>Appliances: regression on all sensors plus the date's calendar parts; train on the train file, score the test file once.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="overrides">Experiment overrides: JSON with "trainer" and "hyperparameters" (development only).</param>
+    public static QualityJob Appliances(string jobId, string? overrides = null)
+    {
+        using var o = System.Text.Json.JsonDocument.Parse(overrides ?? "{}");
+        var trainer = o.RootElement.TryGetProperty("trainer", out var t) ? t.GetString() : "lightgbm";
+        object hyperparameters = o.RootElement.TryGetProperty("hyperparameters", out var h)
+            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(h.GetRawText())!
+            : new { numberOfTrees = 3000, learningRate = 0.02, numberOfLeaves = 128, minimumExampleCountPerLeaf = 3 };
+        return Appliances(jobId, trainer!, hyperparameters);
+    }
+
+    private static QualityJob Appliances(string jobId, string trainer, object hyperparameters) => new(jobId, "appliances-energy", new
+    {
+        jobId,
+        model = "appliances-energy",
+        dataset = AppliancesTrainBlob,
+        trainer,
+        hyperparameters,
+        promotion = "never",
+        spec = new { task = "regression", label = "Appliances", split = new { kind = "files", test = AppliancesTestBlob, validation = 0.1 } },
+    });
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NetworkBuster.Training.Tests.Infrastructure;
+
+namespace NetworkBuster.Training.Tests.Hosting;
+
+/// <summary>Custom <c>spec</c> jobs through the queue and the local host: messy CSVs in, metrics in the registry out.</summary>
+public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly string[] SearchedTrainers = ["fasttree", "sdca"];
+
+    [Fact]
+    public async Task CustomBinary_QuotedCrlfBlankCellsAndAnIdentifier_TrainsWithoutTheIdentifier()
+    {
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, ChurnCsv(1200, seed: 1), "custom");
+        var jobId = TestData.Unique("custom-binary");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+
+        var row = await JobRunner.RunAsync(azurite, "churn-custom", new { jobId, model = "churn-custom", dataset, trainer = "lightgbm", hyperparameters = new { numberOfTrees = 80 }, spec = new { task = "binary", label = "Churn", seed = 3 } }, jobId);
+
+        var metrics = JobRunner.Metrics(row);
+        Assert.True(metrics["AUC"] > 0.75, $"AUC {metrics["AUC"]}");
+        Assert.Equal(0, row.BadRows);
+        Assert.Equal(1200, row.TrainRows + row.ValidationRows + row.TestRows);
+        using var schema = JsonDocument.Parse(row.InputSchema!);
+        var features = schema.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToList();
+        Assert.DoesNotContain("customerID", features);
+        Assert.Contains("TotalCharges", features);
+        Assert.Contains("Contract", features);
+        var importance = JsonSerializer.Deserialize<Dictionary<string, double>>(row.FeatureImportance!)!;
+        Assert.Equal("Contract", importance.OrderByDescending(i => i.Value).First().Key);
+    }
+
+    [Fact]
+    public async Task CustomRegression_FilesSplitWithDates_ScoresTheGivenTestFileOnce()
+    {
+        var train = await TestData.UploadTextAsync(azurite.Storage, EnergyCsv(1500, seed: 1), "custom");
+        var test = await TestData.UploadTextAsync(azurite.Storage, EnergyCsv(300, seed: 2), "custom");
+        var jobId = TestData.Unique("custom-regression");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+
+        var row = await JobRunner.RunAsync(azurite, "energy-custom", new { jobId, model = "energy-custom", dataset = train, hyperparameters = new { numberOfTrees = 100 }, spec = new { task = "regression", label = "Appliances", split = new { kind = "files", test } } }, jobId);
+
+        var metrics = JobRunner.Metrics(row);
+        Assert.Equal(300, row.TestRows);
+        Assert.Equal(1500, row.TrainRows + row.ValidationRows);
+        Assert.True(metrics["R2"] > 0.8, $"R2 {metrics["R2"]}");
+        Assert.Contains("date_seconds_since_midnight", row.InputSchema, StringComparison.Ordinal);
+        Assert.Contains("date_is_weekend", row.InputSchema, StringComparison.Ordinal);
+        Assert.True(JsonSerializer.Deserialize<Dictionary<string, double>>(row.FeatureImportance!)!.ContainsKey("date_hour"));
+    }
+
+    [Fact]
+    public async Task SameJobTwice_SameSeed_GivesTheSameMetrics()
+    {
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, ChurnCsv(800, seed: 4), "custom");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+        object Message(string jobId) => new { jobId, model = "churn-repro", dataset, hyperparameters = new { numberOfTrees = 40 }, promotion = "never", spec = new { task = "binary", label = "Churn", seed = 9 } };
+        var (first, second) = (TestData.Unique("repro-a"), TestData.Unique("repro-b"));
+
+        var a = await JobRunner.RunAsync(azurite, "churn-repro", Message(first), first);
+        var b = await JobRunner.RunAsync(azurite, "churn-repro", Message(second), second);
+
+        Assert.Equal(a.Metrics, b.Metrics);
+        Assert.Equal(a.FeatureImportance, b.FeatureImportance);
+        Assert.Equal((a.TrainRows, a.ValidationRows, a.TestRows), (b.TrainRows, b.ValidationRows, b.TestRows));
+    }
+
+    [Fact]
+    public async Task Search_RandomWithThreeTrials_RecordsEveryTrialAndTheChosenTrainer()
+    {
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, ChurnCsv(800, seed: 5), "custom");
+        var jobId = TestData.Unique("search");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+
+        var row = await JobRunner.RunAsync(azurite, "churn-search", new { jobId, model = "churn-search", dataset, search = new { kind = "random", trials = 3, trainers = SearchedTrainers }, spec = new { task = "binary", label = "Churn" } }, jobId);
+
+        var trials = (await JobRunner.MetadataAsync(azurite, row)).GetProperty("search").EnumerateArray().ToList();
+        Assert.Equal(3, trials.Count);
+        Assert.Equal(["fasttree", "fasttree", "sdca"], trials.Select(t => t.GetProperty("Trainer").GetString()));
+        var best = trials.OrderByDescending(t => t.GetProperty("Value").GetDouble()).First();
+        Assert.Equal(best.GetProperty("Trainer").GetString(), row.Trainer);
+    }
+
+    /// <summary>Telco-like rows: an identifier, quoted cells with stray spaces, blank numbers, CRLF; churn driven by contract and tenure.</summary>
+    internal static string ChurnCsv(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("customerID,tenure,Contract,MonthlyCharges,TotalCharges,PaymentMethod,Churn\r\n");
+        string[] contracts = ["Month-to-month", "One year", "Two year"];
+        for (int i = 0; i < rows; i++)
+        {
+            int contract = random.Next(3);
+            int tenure = random.Next(0, 72);
+            double monthly = Math.Round(20 + (random.NextDouble() * 90), 2);
+            double risk = (contract == 0 ? 1.5 : contract == 1 ? -0.5 : -2) - (0.03 * tenure) + (0.01 * (monthly - 60)) + (0.6 * (random.NextDouble() - 0.5));
+            bool churn = random.NextDouble() < 1 / (1 + Math.Exp(-2 * risk));
+            var total = i % 97 == 0 ? " " : (monthly * tenure).ToString("0.##", CultureInfo.InvariantCulture);
+            csv.Append(CultureInfo.InvariantCulture, $"{1000 + i}-{(char)('A' + (i % 26))}{(char)('A' + (i / 26 % 26))}QX,{tenure},\"{contracts[contract]}\",{monthly}, \"{total}\",\"Bank transfer, automatic\",{(churn ? "Yes" : "No")}\r\n");
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>Appliances-like rows: every value quoted, some with leading spaces, a yyyy-MM-dd HH:mm:ss date, CRLF.</summary>
+    internal static string EnergyCsv(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("\"date\",\"Appliances\",\"T1\",\"RH_1\"\r\n");
+        for (int i = 0; i < rows; i++)
+        {
+            var at = new DateTime(2016, 1, 11, 17, 0, 0, DateTimeKind.Utc).AddMinutes(10 * random.Next(0, 20_000));
+            double t1 = 18 + (random.NextDouble() * 6);
+            double rh = 35 + (random.NextDouble() * 15);
+            double y = 40 + (at.Hour is >= 17 and <= 21 ? 80 : 0) + (5 * (t1 - 20)) + (random.NextDouble() * 10);
+            csv.Append(CultureInfo.InvariantCulture, $"\"{at:yyyy-MM-dd HH:mm:ss}\",\"  {Math.Round(y)}\",\"{t1:0.000}\",\" {rh:0.000}\"\r\n");
+        }
+
+        return csv.ToString();
+    }
+}
