@@ -16,8 +16,8 @@ public static class TelemetryServiceCollectionExtensions
     /// is set. With local authentication off (as <c>infra/</c> deploys it) the exporter authenticates with the managed
     /// identity named by <c>AzureWebJobsStorage__clientId</c> (or <c>APPLICATIONINSIGHTS_CLIENT_ID</c>).
     /// </summary>
-    /// <returns>The OpenTelemetry builder, for host-specific additions (the Functions worker defaults).</returns>
-    public static IOpenTelemetryBuilder AddTrainingTelemetry(this IServiceCollection services, IConfiguration configuration)
+    /// <returns>The OpenTelemetry builder (the concrete type the Functions worker's <c>UseFunctionsWorkerDefaults</c> extends).</returns>
+    public static OpenTelemetryBuilder AddTrainingTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = services.AddOpenTelemetry()
