@@ -36,6 +36,9 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
 
     public SnapshotSchema Schema { get; }
 
+    /// <summary>Rows whose label is positive (non-zero), per split, after <see cref="Finish"/>; for class checks.</summary>
+    public Dictionary<string, long> Positives { get; } = Splits.ToDictionary(s => s, _ => 0L);
+
     public void Emit(ReadOnlySpan<float> numbers, string[] strings, double orderKey, string? split = null)
     {
         _writer.Write(numbers, strings);
@@ -68,6 +71,7 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
                 unassigned += _marks[i] == Unassigned ? 1 : 0;
                 writers[target].Write(numbers, strings);
                 rows[Splits[target]]++;
+                Positives[Splits[target]] += numbers[0] != 0 ? 1 : 0;
             }
         }
         finally

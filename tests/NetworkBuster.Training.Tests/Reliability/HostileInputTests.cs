@@ -29,6 +29,7 @@ public class HostileInputTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         var text = await CsvAsync([PerformanceSampleData.Header, rows[0], "2025-01-01T00:00:00Z,/a,120,0.01,fast,0.5", .. rows.Skip(1)]);
         var nan = await CsvAsync([PerformanceSampleData.Header, rows[0], "2025-01-01T00:00:00Z,/a,NaN,0.01,10,0.5", "2025-01-01T00:00:00Z,/a,120,Infinity,10,0.5", .. rows.Skip(1)]);
         var few = await CsvAsync([PerformanceSampleData.Header, .. rows.Take(10)]);
+        var oneClass = await CsvAsync(["tenure,plan,churned", .. Enumerable.Range(0, 200).Select(i => $"{i % 70},{(i % 3 == 0 ? "basic" : "pro")},No")]);
         string Id(string name) => TestData.Unique(name);
         var cases = new List<Case>();
         void Add(string name, Func<string, string> message, string code, string mention)
@@ -50,6 +51,7 @@ public class HostileInputTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         Add("text", id => Job(id, text), "BadRows", "column 'throughput_rps' expected a finite number, found \"fast\"");
         Add("nan", id => Job(id, nan), "BadRows", "line 4 (column 'error_rate' expected a finite number, found \"Infinity\")");
         Add("few", id => Job(id, few), "InsufficientData", "at least 30 usable rows");
+        Add("one-class", id => JsonSerializer.Serialize(new { jobId = id, model = "churn-one-class", dataset = oneClass, spec = new { task = "binary", label = "churned" } }), "InsufficientData", "every one of the 200 usable rows");
 
         using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
         foreach (var c in cases)
