@@ -28,13 +28,6 @@ internal static class Output
         }
     }
 
-    private static readonly HashSet<string> CoreMetadata = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "model", "version", "status", "statusReason", "trainer", "hyperparameters", "metrics", "primaryMetric", "primaryMetricValue",
-        "baselineVersion", "baselineMetricValue", "dataset", "rows", "inputSchema", "modelZip", "jobId", "instanceId", "codeVersion",
-        "trainingSeconds", "createdAt",
-    };
-
     /// <summary>Every column of a registry row, for JSON output.</summary>
     public static object RowFields(ModelVersionRow r) => new
     {
@@ -43,40 +36,61 @@ internal static class Output
         r.InputSchema, r.ModelBlob, r.ModelSha256, r.ModelBytes, r.JobId, r.InstanceId, r.CodeVersion, r.TrainingSeconds, r.CreatedAt, r.PromotedAt, r.BlobsDeletedAt,
     };
 
-    /// <summary>Prints what metadata.json holds beyond the registry row (feature importance, reports), as tables.</summary>
+    /// <summary>Prints what metadata.json holds beyond the registry row: feature importance, baselines, reports.</summary>
     public static void PrintExtras(JsonElement? metadata)
     {
-        if (metadata is not { ValueKind: JsonValueKind.Object } root)
+        if (metadata is not { ValueKind: JsonValueKind.Object } root || !root.TryGetProperty("insights", out var insights) || insights.ValueKind != JsonValueKind.Object)
         {
             return;
         }
 
-        foreach (var property in root.EnumerateObject().Where(p => !CoreMetadata.Contains(p.Name)))
+        if (insights.TryGetProperty("featureImportance", out var importance) && importance.ValueKind == JsonValueKind.Array)
         {
-            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(property.Name)}[/]");
-            var items = property.Value.ValueKind == JsonValueKind.Array ? property.Value.EnumerateArray().ToList() : [property.Value];
-            var objects = items.Where(i => i.ValueKind == JsonValueKind.Object).ToList();
-            if (objects.Count == 0)
+            var metric = insights.TryGetProperty("importanceMetric", out var m) ? m.GetString() : "primary metric";
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Permutation feature importance[/] ({Markup.Escape(metric ?? "")} degradation)").AddColumn("Feature").AddColumn(new TableColumn("Importance").RightAligned());
+            foreach (var item in importance.EnumerateArray().Take(15))
             {
-                table.AddColumn("Value");
-                foreach (var item in items)
-                {
-                    table.AddRow(Markup.Escape(item.ToString()));
-                }
+                table.AddRow(Markup.Escape(Text(item, "feature")), Text(item, "importance"));
             }
-            else
+
+            AnsiConsole.Write(table);
+        }
+
+        if (insights.TryGetProperty("baselines", out var baselines) && baselines.ValueKind == JsonValueKind.Object)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("[bold]Trivial baselines on the same test rows[/]").AddColumn("Baseline").AddColumn(new TableColumn("Value").RightAligned());
+            foreach (var baseline in baselines.EnumerateObject())
             {
-                var columns = objects.SelectMany(o => o.EnumerateObject().Select(p => p.Name)).Distinct().ToList();
-                table.AddColumns([.. columns.Select(Markup.Escape)]);
-                foreach (var item in objects.Take(30))
-                {
-                    table.AddRow([.. columns.Select(c => Markup.Escape(item.TryGetProperty(c, out var v) ? Format(v) : ""))]);
-                }
+                table.AddRow(Markup.Escape(baseline.Name), Format(baseline.Value));
+            }
+
+            AnsiConsole.Write(table);
+        }
+
+        if (insights.TryGetProperty("performanceReport", out var report) && report.TryGetProperty("endpoints", out var endpoints))
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("[bold]Bottlenecks per endpoint[/]").AddColumns("Endpoint", "Mean ms", "p95 ms", "Bottleneck", "Recommendation");
+            foreach (var endpoint in endpoints.EnumerateArray())
+            {
+                table.AddRow(Markup.Escape(Text(endpoint, "endpoint")), Text(endpoint, "meanLatencyMs"), Text(endpoint, "p95LatencyMs"), Markup.Escape(Text(endpoint, "bottleneck")), Markup.Escape(Text(endpoint, "recommendation")));
+            }
+
+            AnsiConsole.Write(table);
+        }
+
+        if (insights.TryGetProperty("notes", out var notes) && notes.ValueKind == JsonValueKind.Object && notes.EnumerateObject().Any())
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("[bold]Ingest notes[/]").AddColumns("Note", "Value");
+            foreach (var note in notes.EnumerateObject())
+            {
+                table.AddRow(Markup.Escape(note.Name), Markup.Escape(Format(note.Value)));
             }
 
             AnsiConsole.Write(table);
         }
     }
+
+    private static string Text(JsonElement item, string name) => item.TryGetProperty(name, out var value) ? Format(value) : "";
 
     private static string Format(JsonElement value) => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double d)
         ? d.ToString("0.####", CultureInfo.InvariantCulture)

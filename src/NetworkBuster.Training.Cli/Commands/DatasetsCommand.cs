@@ -15,6 +15,36 @@ internal static class DatasetsCommand
         var command = new Command("datasets", "CSV datasets in the ai-training-datasets container.");
         command.Subcommands.Add(List(cli));
         command.Subcommands.Add(Upload(cli));
+        command.Subcommands.Add(Sample());
+        return command;
+    }
+
+    private static Command Sample()
+    {
+        var preset = new Argument<string>("preset") { Description = "performance-optimizer, visitor-behavior-model, sustainability-predictor or content-recommender." };
+        var size = new Option<int?>("--size") { Description = "Rows (performance-optimizer), users (visitor-behavior-model) or days (sustainability-predictor); default 20000, 2000, 100." };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "The CSV to write (default: standard output)." };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 7 };
+        var command = new Command("sample", "Write a realistic sample CSV for a preset (a known signal plus noise), to try the pipeline.\nExample:\n  nbtrain datasets sample performance-optimizer -o 2025-01.csv") { preset, size, output, seed };
+        command.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetValue(output);
+            await using var writer = file is null ? Console.Out : new StreamWriter(file.FullName);
+            int? n = parse.GetValue(size);
+            int s = parse.GetValue(seed);
+            switch (parse.GetValue(preset))
+            {
+                case "performance-optimizer": Samples.PerformanceSampleData.Write(writer, n ?? 20_000, s); break;
+                case "visitor-behavior-model": Samples.VisitorSampleData.Write(writer, n ?? 2_000, s); break;
+                case "sustainability-predictor": Samples.SustainabilitySampleData.Write(writer, n ?? 100, s); break;
+                case "content-recommender": Samples.RecommenderSampleData.Write(writer, Samples.RatingsShape.Small, s); break;
+                case var other:
+                    await Console.Error.WriteLineAsync($"error: expected a preset ({Presets.PresetCatalog.Names}), but found \"{other}\".");
+                    return ExitCodes.InvalidInput;
+            }
+
+            return ExitCodes.Success;
+        });
         return command;
     }
 

@@ -22,8 +22,10 @@ internal static class HostCommand
             await using var azurite = LocalHost.IsStorageConfigured(option) ? null : await StartAzuriteAsync(cancellationToken);
             if (azurite is not null)
             {
-                Console.WriteLine("Storage: Azurite on 127.0.0.1:10000-10002 (UseDevelopmentStorage=true). Drop a job with:");
-                Console.WriteLine("  az storage message put --queue-name ai-training-jobs --connection-string \"UseDevelopmentStorage=true\" --content '{\"model\":\"performance-optimizer\",\"dataset\":\"performance-optimizer/2025-01.csv\"}'");
+                Console.WriteLine("Storage: Azurite on 127.0.0.1:10000-10002 (UseDevelopmentStorage=true for nbtrain and the SDKs).");
+                Console.WriteLine("For the Azure CLI, which needs the full connection string:");
+                Console.WriteLine($"  export AZURE_STORAGE_CONNECTION_STRING=\"{AzuritePackage.DevelopmentConnectionString()}\"");
+                Console.WriteLine("  az storage message put --queue-name ai-training-jobs --content '{\"model\":\"performance-optimizer\",\"dataset\":\"performance-optimizer/2025-01.csv\"}'");
             }
 
             using var host = LocalHost.Build(azurite?.ConnectionString ?? option, Microsoft.Extensions.Logging.LogLevel.Information, settings: new Dictionary<string, string?> { ["Training:Host:MaxConcurrentJobs"] = parse.GetValue(concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture) }, timers: !parse.GetValue(noTimers));

@@ -26,6 +26,26 @@ public static class AzuritePackage
         return null;
     }
 
+    /// <summary>
+    /// The full connection string of an emulator on the default ports with its default account, for tools that do
+    /// not understand <c>UseDevelopmentStorage=true</c> (the Azure CLI). The well-known development key is read from
+    /// the installed Azurite package rather than written into this repository.
+    /// </summary>
+    public static string? DevelopmentConnectionString()
+    {
+        var constants = FindRoot() is { } root ? Path.Combine(root, "node_modules/azurite/dist/src/common/utils/constants.js") : null;
+        if (constants is null || !File.Exists(constants))
+        {
+            return null;
+        }
+
+        var match = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(constants), @"EMULATOR_ACCOUNT_KEY\s*=\s*Buffer\.from\(""(?<key>[A-Za-z0-9+/=]+)""");
+        return match.Success
+            ? "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + match.Groups["key"].Value
+                + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+            : null;
+    }
+
     /// <summary>The path of Azurite's entry script, after installing the pinned package if needed.</summary>
     public static async Task<string> EnsureInstalledAsync(TextWriter? log, CancellationToken cancellationToken)
     {
