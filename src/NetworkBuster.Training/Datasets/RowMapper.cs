@@ -161,6 +161,16 @@ public sealed class RowMapper
     public static void CheckHeader(IReadOnlyList<string> expected, IReadOnlyList<string> header) =>
         CheckHeader(new TabularSpec(ModelTask.Regression, "", [], expected), header);
 
+    /// <summary>Checks a found header against a fixed expected one and returns where each expected column is.</summary>
+    /// <returns>For each expected column, its ordinal in <paramref name="header"/> (names matched ignoring case).</returns>
+    /// <exception cref="TrainingException">With SchemaMismatch naming the missing and unexpected columns.</exception>
+    public static int[] MapHeader(IReadOnlyList<string> expected, IReadOnlyList<string> header)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        CheckHeader(expected, header);
+        return [.. expected.Select(e => IndexOf(header, e))];
+    }
+
     private static int Cardinality(IReadOnlyList<string[]> sample, int ordinal) =>
         sample.Select(r => ordinal < r.Length ? r[ordinal].Trim() : "").Distinct(StringComparer.Ordinal).Count();
 

@@ -45,8 +45,7 @@ public sealed class SustainabilityShaper : IDatasetShaper
     /// <inheritdoc />
     public void StartNextFile(IReadOnlyList<string> header)
     {
-        RowMapper.CheckHeader(Header, header);
-        _ordinals = [.. Header.Select(h => header.ToList().FindIndex(x => string.Equals(x, h, StringComparison.OrdinalIgnoreCase)))];
+        _ordinals = RowMapper.MapHeader(Header, header);
         _readings.Clear();
     }
 

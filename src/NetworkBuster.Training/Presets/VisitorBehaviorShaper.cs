@@ -36,8 +36,7 @@ public sealed class VisitorBehaviorShaper(double horizonDays) : IDatasetShaper
     public SnapshotSchema Start(IReadOnlyList<string> header, IReadOnlyList<string[]> sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        RowMapper.CheckHeader(Header, header);
-        _ordinals = [.. Header.Select(h => header.ToList().FindIndex(x => string.Equals(x, h, StringComparison.OrdinalIgnoreCase)))];
+        _ordinals = RowMapper.MapHeader(Header, header);
         _topPages = [.. sample.Where(r => r.Length == header.Count).GroupBy(r => r[_ordinals[3]].Trim(), StringComparer.Ordinal)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(TopPages).Select(g => g.Key)];
         return Schema(_topPages);
@@ -57,7 +56,7 @@ public sealed class VisitorBehaviorShaper(double horizonDays) : IDatasetShaper
     /// <inheritdoc />
     public void StartNextFile(IReadOnlyList<string> header)
     {
-        RowMapper.CheckHeader(Header, header);
+        _ordinals = RowMapper.MapHeader(Header, header);
         _users.Clear();
     }
 

@@ -95,7 +95,7 @@ public class LocalHostEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal((RunStatus.Failed, "SchemaMismatch"), (header.Status, header.ErrorCode));
         Assert.Contains("missing: timestamp, error_rate, throughput_rps, cache_hit_rate; unexpected: time", header.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(RunStatus.Succeeded, (await Runs.WaitAsync(good, RunTimeout)).Status);
-        await AssertQueueDrainsAsync();
+        await QueueAssertions.WaitForEmptyAsync(azurite.Storage.JobsQueue);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public class LocalHostEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azur
         await azurite.Storage.JobsQueue.SendMessageAsync(Message(jobId, dataset));
         await Runs.WaitAsync(jobId, RunTimeout);
         await azurite.Storage.JobsQueue.SendMessageAsync(Message(jobId, dataset));
-        await AssertQueueDrainsAsync();
+        await QueueAssertions.WaitForEmptyAsync(azurite.Storage.JobsQueue);
 
         var versions = (await new ModelRegistry(azurite.Storage).ListAsync("performance-optimizer")).Where(r => r.JobId == jobId).ToList();
         Assert.Single(versions);
@@ -158,21 +158,5 @@ public class LocalHostEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Contains("ai-training-jobs-poison", run.ErrorMessage, StringComparison.Ordinal);
         var poisoned = await azurite.Storage.PoisonQueue.PeekMessagesAsync(32);
         Assert.Contains(poisoned.Value, m => m.Body.ToString().Contains(jobId, StringComparison.Ordinal));
-    }
-
-    private async Task AssertQueueDrainsAsync()
-    {
-        for (int i = 0; i < 200; i++)
-        {
-            var properties = await azurite.Storage.JobsQueue.GetPropertiesAsync();
-            if (properties.Value.ApproximateMessagesCount == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail("The jobs queue did not drain.");
     }
 }

@@ -10,7 +10,10 @@ public static class Nbtrain
         public override string ToString() => $"exit {ExitCode}\n{Output}\n{Error}";
     }
 
-    public static async Task<Result> RunAsync(params string[] arguments)
+    public static Task<Result> RunAsync(params string[] arguments) => RunAsync(arguments, null);
+
+    /// <summary>Runs nbtrain with extra environment variables (AzureWebJobsStorage is always removed).</summary>
+    public static async Task<Result> RunAsync(string[] arguments, IDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nbtrain.dll"));
@@ -21,6 +24,11 @@ public static class Nbtrain
 
         start.Environment.Remove("AzureWebJobsStorage");
         start.Environment["COLUMNS"] = "240";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -22,7 +22,7 @@ public class LoadAndIdempotencyTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         using var host = await Pipeline.StartHostAsync(azurite.ConnectionString, new Dictionary<string, string?> { ["Training:Host:MaxConcurrentJobs"] = "3" });
         await Runs.WaitAsync(jobId, TimeSpan.FromMinutes(3));
-        await WaitForEmptyQueueAsync();
+        await QueueAssertions.WaitForEmptyAsync(azurite.Storage.JobsQueue);
 
         Assert.Single(await new ModelRegistry(azurite.Storage).ListAsync("performance-optimizer"), r => r.JobId == jobId);
         Assert.Equal(RunStatus.Succeeded, (await Runs.GetAsync(jobId))!.Status);
@@ -73,20 +73,5 @@ public class LoadAndIdempotencyTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Equal((RunStatus.Failed, "Timeout"), (timedOut.Status, timedOut.ErrorCode));
         Assert.Contains("timeoutMinutes=1", timedOut.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(RunStatus.Succeeded, ok.Status);
-    }
-
-    private async Task WaitForEmptyQueueAsync()
-    {
-        for (int i = 0; i < 400; i++)
-        {
-            if ((await azurite.Storage.JobsQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail("The queue did not drain.");
     }
 }

@@ -1,3 +1,5 @@
+using NetworkBuster.Training.Tests.Infrastructure;
+
 namespace NetworkBuster.Training.Tests.Workflow;
 
 /// <summary>
@@ -15,14 +17,7 @@ public class WorkflowDeterminismTests
     [Fact]
     public void TrainingWorkflow_UsesNoNonDeterministicApi()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "NetworkBuster.Training.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var source = File.ReadAllText(Path.Combine(root.FullName, "src", "NetworkBuster.Training", "Workflow", "TrainingWorkflow.cs"));
+        var source = File.ReadAllText(Path.Combine(Repository.Root(), "src", "NetworkBuster.Training", "Workflow", "TrainingWorkflow.cs"));
 
         var found = Forbidden.Where(f => source.Contains(f, StringComparison.Ordinal)).ToList();
         Assert.True(found.Count == 0, "TrainingWorkflow.cs uses " + string.Join(", ", found));
