@@ -28,11 +28,6 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
     {
         ArgumentNullException.ThrowIfNull(job);
         var spec = ResolveSpec(job);
-        if (job.Split.Kind == SplitSpec.KFold)
-        {
-            throw new TrainingException(ErrorCode.InvalidMessage, $"'split.kind' must be random, time or files in this build, but found \"{job.Split.Kind}\".");
-        }
-
         var shaper = DatasetShapers.Create(job, spec);
         var folder = snapshots.LocalFolder(job.JobId);
         try
@@ -59,7 +54,9 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                     notes["testDatasetSha256"] = test.Sha256;
                 }
 
-                var (rows, validationFrom, testFrom) = store!.Finish(job.Split);
+                // k-fold cross-validation folds every row at train time; ingest keeps them all in train.
+                var split = job.Split.Kind == SplitSpec.KFold ? job.Split with { Kind = SplitSpec.Random, Test = 0, Validation = 0 } : job.Split;
+                var (rows, validationFrom, testFrom) = store!.Finish(split);
                 foreach (var (key, value) in shaper.Notes)
                 {
                     notes[key] = value;
@@ -168,6 +165,17 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 $"Expected at most {options.MaxBadRowShare:P1} unreadable rows in '{job.Dataset}', but found {bad.Count} of {bad.Records + bad.Count}; first bad lines: {string.Join("; ", bad.First)}.");
         }
 
+        if (job.Split.Kind == SplitSpec.KFold)
+        {
+            long needed = Math.Max(options.MinRows, job.Split.Folds * (long)options.MinTestRows);
+            if (goodRows < needed)
+            {
+                throw new TrainingException(ErrorCode.InsufficientData, $"Expected at least {needed} usable rows for {job.Split.Folds} folds of at least {options.MinTestRows}, but '{job.Dataset}' has {goodRows}.");
+            }
+
+            return;
+        }
+
         if (goodRows < options.MinRows || rows[SplitName.Test] < options.MinTestRows)
         {
             throw new TrainingException(
@@ -193,7 +201,7 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 $"Expected both classes of label '{spec.Label}' (1/true/yes and 0/false/no), but every one of the {total} usable rows of '{job.Dataset}' is {(positive == 0 ? "negative" : "positive")}.");
         }
 
-        foreach (var split in new[] { SplitName.Train, SplitName.Test })
+        foreach (var split in new[] { SplitName.Train, SplitName.Test }.Where(s => rows[s] > 0 || job.Split.Kind != SplitSpec.KFold))
         {
             if (positives[split] == 0 || positives[split] == rows[split])
             {

@@ -50,16 +50,23 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
             }
 
             var task = manifest.Schema.Task;
-            var metrics = MetricsCalculator.Compute(ml, task, candidate.Transform(test));
+
+            // A kfold split has no test rows: its metrics are the folds', and insights and baselines use all rows.
+            var crossValidated = trained.CrossValidation;
+            var holdout = crossValidated is null ? test : train;
+            long holdoutRows = crossValidated is null ? manifest.Rows[SplitName.Test] : manifest.Rows[SplitName.Train];
+            var metrics = crossValidated is null ? MetricsCalculator.Compute(ml, task, candidate.Transform(test)) : new Dictionary<string, double>(crossValidated);
             var primary = PrimaryMetricOf(job, task);
             if (!metrics.TryGetValue(primary.Name, out double value))
             {
                 throw new TrainingException(ErrorCode.TrainingFailed, $"The test split of '{job.Dataset}' does not define {primary.Name} (e.g. only one class in {ingest.TestRows} test rows).");
             }
 
-            var insights = Insights(ml, job, manifest, candidate, primary, metrics, train, validation, test);
+            var insights = Insights(ml, job, manifest, candidate, primary, metrics, crossValidated is null ? train : null, validation, holdout, holdoutRows);
             var current = await registry.GetCurrentAsync(job.Model, cancellationToken);
-            double? baseline = current is null || current.JobId == job.JobId ? null : await ScoreBaselineAsync(ml, task, primary, current, test, cancellationToken);
+            double? baseline = current is null || current.JobId == job.JobId ? null
+                : crossValidated is not null && current.DatasetSha256 == ingest.DatasetSha256 ? current.PrimaryMetricValue
+                : await ScoreBaselineAsync(ml, task, primary, current, holdout, cancellationToken);
             var (margin, minimums) = gate.For(job.Model, task);
             var decision = PromotionGate.Decide(job.Promotion, primary, metrics, baseline, margin, minimums);
             logger.LogInformation("Evaluated {Model} for {JobId}: {PrimaryMetric}={Value} baseline={Baseline}; {Decision}", job.Model, job.JobId, primary.Name, value, baseline, decision.Reason);
@@ -71,18 +78,19 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
         }
     }
 
+    // train is null when the held-out rows are the training rows themselves (kfold): baselines are then fitted on them.
     private static ModelInsights Insights(
         MLContext ml, TrainingJob job, SnapshotManifest manifest, ITransformer candidate, MetricDefinition primary, Dictionary<string, double> metrics,
-        RowFileDataView train, RowFileDataView validation, RowFileDataView test)
+        RowFileDataView? train, RowFileDataView validation, RowFileDataView test, long testRows)
     {
         var schema = manifest.Schema;
-        var fitted = RowArrays.Labels(train.Path, schema).Concat(RowArrays.Labels(validation.Path, schema)).ToList();
+        var fitted = (train is null ? RowArrays.Labels(test.Path, schema) : RowArrays.Labels(train.Path, schema)).Concat(RowArrays.Labels(validation.Path, schema)).ToList();
         var baselines = Baselines.Compute(schema.Task, fitted, [.. RowArrays.Labels(test.Path, schema)]);
         IReadOnlyList<FeatureImportance> importance = [];
         PerformanceReport? report = null;
         if (schema.Task == ModelTask.Recommendation)
         {
-            var known = RecommenderTrainer.Load(RecommenderTrainer.Read(train.Path, schema).Concat(RecommenderTrainer.Read(validation.Path, schema)));
+            var known = RecommenderTrainer.Load(RecommenderTrainer.Read((train ?? test).Path, schema).Concat(RecommenderTrainer.Read(validation.Path, schema)));
             var (ranking, rankingBaselines) = RecommenderEvaluation.Compute(ml, candidate, known, [.. RecommenderTrainer.Read(test.Path, schema)]);
             foreach (var (name, v) in ranking)
             {
@@ -96,7 +104,7 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
         }
         else
         {
-            var sample = RowArrays.Load(test.Path, schema, manifest.Rows[SplitName.Test], MaxInsightRows);
+            var sample = RowArrays.Load(test.Path, schema, testRows, MaxInsightRows);
             importance = PermutationImportance.Compute(ml, candidate, sample, primary, job.Split.Seed);
             if (job.Model == PresetCatalog.PerformanceOptimizer.Name)
             {

@@ -115,6 +115,11 @@ public static class JobMessageParser
             split = split with { Seed = seed.TryGetInt32(out int v) ? v : throw Invalid($"'spec.seed' must be a whole number, but found {seed.GetRawText()}.") };
         }
 
+        if (split.Kind == SplitSpec.KFold)
+        {
+            CheckKFold(model, preset, spec.Task, search is not null);
+        }
+
         return new TrainingJob(
             jobId,
             model,
@@ -127,6 +132,18 @@ public static class JobMessageParser
             specElement,
             split,
             search);
+    }
+
+    private static void CheckKFold(string model, ModelPreset? preset, ModelTask task, bool search)
+    {
+        string? problem = task == ModelTask.Recommendation ? "recommendations hold out each user's latest interactions instead"
+            : preset?.DefaultSplit == SplitSpec.Time ? $"'{model}' is a time series, where random folds would look ahead; use a time split"
+            : search ? "'search' needs a validation split, which kfold does not have"
+            : null;
+        if (problem is not null)
+        {
+            throw Invalid($"'split.kind' kfold is for tabular models, but {problem}.");
+        }
     }
 
     private static Dictionary<string, JsonElement> ReadFields(JsonElement root)

@@ -44,6 +44,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
             ITransformer model;
             IReadOnlyDictionary<string, double> hyperparameters;
             SearchResult? search = null;
+            Dictionary<string, double>? crossValidation = null;
             try
             {
                 if (manifest.Schema.Task == ModelTask.Recommendation)
@@ -67,6 +68,12 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                     else
                     {
                         hyperparameters = TrainerFactory.Effective(trainer, job.Hyperparameters);
+                    }
+
+                    if (job.Split.Kind == SplitSpec.KFold)
+                    {
+                        crossValidation = CrossValidation.Run(ml, manifest.Schema, all, trainer, hyperparameters, job.Split.Folds, job.Split.Seed);
+                        logger.LogInformation("Cross-validated {JobId} over {Folds} folds", job.JobId, job.Split.Folds);
                     }
 
                     model = TrainerFactory.Build(ml, manifest.Schema, trainer, hyperparameters).Fit(all);
@@ -95,7 +102,10 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                 Math.Round(watch.Elapsed.TotalSeconds, 3),
                 TrainerFactory.ToJson(recorded),
                 trainer.Name,
-                search is null ? null : JsonSerializer.Serialize(search.Trials.Select(t => new { t.Trial, t.Trainer, t.Hyperparameters, Value = double.IsFinite(t.Value) ? Math.Round(t.Value, 6) : (double?)null, t.Seconds })));
+                search is null ? null : JsonSerializer.Serialize(search.Trials.Select(t => new { t.Trial, t.Trainer, t.Hyperparameters, Value = double.IsFinite(t.Value) ? Math.Round(t.Value, 6) : (double?)null, t.Seconds })))
+            {
+                CrossValidation = crossValidation,
+            };
         }
         finally
         {

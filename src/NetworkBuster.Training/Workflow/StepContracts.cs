@@ -57,7 +57,11 @@ public sealed record TrainInput(TrainingJob Job, IngestOutput Ingest);
 /// <param name="HyperparametersJson">The hyperparameters used, defaults included, as JSON.</param>
 /// <param name="Trainer">The trainer used (the search's choice when the job searched), or null for the job's.</param>
 /// <param name="SearchJson">The search's trials as JSON, when the job searched.</param>
-public sealed record TrainOutput(string ModelBlob, string ModelSha256, long ModelBytes, double TrainingSeconds, string HyperparametersJson, string? Trainer = null, string? SearchJson = null);
+public sealed record TrainOutput(string ModelBlob, string ModelSha256, long ModelBytes, double TrainingSeconds, string HyperparametersJson, string? Trainer = null, string? SearchJson = null)
+{
+    /// <summary>For a kfold split: every metric's mean over the folds, and its standard deviation as <c>{metric}.sd</c>.</summary>
+    public IReadOnlyDictionary<string, double>? CrossValidation { get; init; }
+}
 
 /// <summary>The evaluate step's input.</summary>
 /// <param name="Job">The job.</param>
