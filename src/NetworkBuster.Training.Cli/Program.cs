@@ -33,4 +33,11 @@ if (parse.Errors.Count > 0)
     return ExitCodes.InvalidInput;
 }
 
+// --account-name is the identity-based form of AzureWebJobsStorage; set it where every command (the local host
+// included) reads its settings.
+if (parse.GetValue(cli.AccountName) is { Length: > 0 } account)
+{
+    Environment.SetEnvironmentVariable("AzureWebJobsStorage__accountName", account);
+}
+
 return await parse.InvokeAsync();
