@@ -19,6 +19,7 @@ var root = new RootCommand("""
     ModelsCommand.Create(cli),
     DatasetsCommand.Create(cli),
     PredictCommand.Create(cli),
+    BenchCommand.Create(cli.Connection),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
