@@ -52,13 +52,12 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
             throw new TrainingException(ErrorCode.BadRows, $"Expected a dataset of at most {options.MaxDatasetBytes} bytes, but '{job.Dataset}' has {details.ContentLength} bytes.");
         }
 
-        var folder = snapshots.LocalFolder(job.JobId);
         try
         {
             await using var hashing = new HashingReadStream(download.Value.Content);
-            var (manifest, badRows) = await SplitAsync(job, spec, hashing, folder, cancellationToken);
+            var (manifest, badRows) = await SplitAsync(job, spec, hashing, cancellationToken);
             var sha256 = await hashing.FinishAsync(cancellationToken);
-            await snapshots.UploadAsync(job.JobId, folder, manifest, cancellationToken);
+            await snapshots.WriteManifestAsync(job.JobId, manifest, cancellationToken);
             logger.LogInformation(
                 "Ingested {Dataset} for {JobId}: {Train}/{Validation}/{Test} rows, {BadRows} bad, {Bytes} bytes",
                 job.Dataset, job.JobId, manifest.Rows[SplitName.Train], manifest.Rows[SplitName.Validation], manifest.Rows[SplitName.Test], badRows, hashing.BytesRead);
@@ -72,9 +71,11 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 details.ETag.ToString(),
                 hashing.BytesRead);
         }
-        finally
+        catch (TrainingException)
         {
-            TryDelete(folder);
+            // Splits are streamed to staging while they are read: a dataset refused at the end leaves nothing behind.
+            await snapshots.DeleteAsync(job.JobId, CancellationToken.None);
+            throw;
         }
     }
 
@@ -88,7 +89,7 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
             : throw new TrainingException(ErrorCode.UnknownModel, $"'model' must be a preset ({PresetCatalog.Names}) or a custom model with a 'spec', but found \"{job.Model}\".");
     }
 
-    private async Task<(SnapshotManifest Manifest, long BadRows)> SplitAsync(TrainingJob job, TabularSpec spec, Stream content, string folder, CancellationToken cancellationToken)
+    private async Task<(SnapshotManifest Manifest, long BadRows)> SplitAsync(TrainingJob job, TabularSpec spec, Stream content, CancellationToken cancellationToken)
     {
         using var text = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         CsvDataReader reader;
@@ -111,11 +112,19 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
 
         var mapper = RowMapper.Create(spec, header, [.. sample.Select(s => s.Fields)]);
         var schema = mapper.Schema;
-        var writers = new Dictionary<string, (FileStream File, RowFile.Writer Writer)>();
-        foreach (var split in new[] { SplitName.Train, SplitName.Validation, SplitName.Test })
+        var writers = new Dictionary<string, (Stream File, RowFile.Writer Writer)>();
+        try
         {
-            var file = new FileStream(Path.Combine(folder, split + ".rows"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-            writers[split] = (file, new RowFile.Writer(file, 1 + schema.NumberColumns.Count, schema.StringColumns.Count));
+            foreach (var split in new[] { SplitName.Train, SplitName.Validation, SplitName.Test })
+            {
+                var file = await snapshots.OpenWriteAsync(job.JobId, split, cancellationToken);
+                writers[split] = (file, new RowFile.Writer(file, 1 + schema.NumberColumns.Count, schema.StringColumns.Count));
+            }
+        }
+        catch
+        {
+            await CloseAsync(writers);
+            throw;
         }
 
         var numbers = new float[1 + schema.NumberColumns.Count];
@@ -153,16 +162,21 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
         }
         finally
         {
-            foreach (var (file, writer) in writers.Values)
-            {
-                writer.Dispose();
-                await file.DisposeAsync();
-            }
+            await CloseAsync(writers);
         }
 
         var rows = writers.ToDictionary(w => w.Key, w => w.Value.Writer.Rows);
         CheckCounts(job, spec, rows, rowIndex, badRows, bad);
         return (new SnapshotManifest(schema, rows), badRows);
+    }
+
+    private static async Task CloseAsync(Dictionary<string, (Stream File, RowFile.Writer Writer)> writers)
+    {
+        foreach (var (file, writer) in writers.Values)
+        {
+            writer.Dispose();
+            await file.DisposeAsync();
+        }
     }
 
     private void CheckCounts(TrainingJob job, TabularSpec spec, Dictionary<string, long> rows, long goodRows, long badRows, List<string> bad)
@@ -192,17 +206,5 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
         }
 
         return fields;
-    }
-
-    private void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException ex)
-        {
-            logger.LogWarning(ex, "Could not delete the working folder {Folder}", folder);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Datasets;
@@ -37,15 +38,20 @@ public sealed class SnapshotStore(StorageClients storage, IngestOptions options)
         return folder;
     }
 
-    /// <summary>Uploads local split files and the manifest.</summary>
-    public async Task UploadAsync(string prefix, string localFolder, SnapshotManifest manifest, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a split file in staging for writing. Buffers are uploaded in the background while the caller keeps
+    /// writing; disposing the stream waits for the last one and commits the blob.
+    /// </summary>
+    public async Task<Stream> OpenWriteAsync(string prefix, string split, CancellationToken cancellationToken)
+    {
+        var blob = await Blob(prefix, split).OpenWriteAsync(overwrite: true, new BlobOpenWriteOptions { BufferSize = 8 << 20 }, cancellationToken);
+        return new BackgroundWriteStream(blob, bufferSize: 1 << 20, depth: 8);
+    }
+
+    /// <summary>Writes the manifest; written last, after every split is committed.</summary>
+    public async Task WriteManifestAsync(string prefix, SnapshotManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        foreach (var split in manifest.Rows.Keys)
-        {
-            await Blob(prefix, split).UploadAsync(Path.Combine(localFolder, split + ".rows"), overwrite: true, cancellationToken);
-        }
-
         await Manifest(prefix).UploadAsync(BinaryData.FromObjectAsJson(manifest, Json), overwrite: true, cancellationToken);
     }
 
@@ -69,7 +75,7 @@ public sealed class SnapshotStore(StorageClients storage, IngestOptions options)
     /// <summary>Deletes a job's staging files (snapshots and the staged model).</summary>
     public async Task DeleteAsync(string prefix, CancellationToken cancellationToken)
     {
-        await foreach (var blob in storage.Staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix + "/", cancellationToken))
+        await foreach (var blob in storage.Staging.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix + "/", cancellationToken))
         {
             await storage.Staging.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
         }
