@@ -13,9 +13,10 @@ namespace NetworkBuster.Training.Benchmarks;
 /// <param name="TrainRows">Rows fitted.</param>
 /// <param name="Features">The width of the feature vector the trainer fitted (floats per row).</param>
 /// <param name="StartWorkingSetBytes">The process's working set before ingest.</param>
+/// <param name="PeakAfterIngestBytes">The process's peak working set when ingest had finished (before train).</param>
 /// <param name="PeakWorkingSetBytes">The process's peak working set after ingest and train.</param>
 /// <param name="Seconds">Ingest plus train.</param>
-public sealed record MemoryProbeResult(long Rows, long TrainRows, int Features, long StartWorkingSetBytes, long PeakWorkingSetBytes, double Seconds);
+public sealed record MemoryProbeResult(long Rows, long TrainRows, int Features, long StartWorkingSetBytes, long PeakAfterIngestBytes, long PeakWorkingSetBytes, double Seconds);
 
 /// <summary>
 /// The ingest and train steps of one job, run in a process of their own so that the process's peak working set
@@ -37,12 +38,14 @@ public sealed class MemoryProbe(StorageClients storage, DatasetIngestor ingestor
         try
         {
             var ingest = await ingestor.IngestAsync(job, cancellationToken);
+            self.Refresh();
+            long afterIngest = self.PeakWorkingSet64;
             var train = await trainer.TrainAsync(job, ingest, cancellationToken);
             double seconds = watch.Elapsed.TotalSeconds;
             self.Refresh();
             long peak = self.PeakWorkingSet64;
             int features = await FeatureWidthAsync(train.ModelBlob, train.ModelSha256, cancellationToken);
-            return new MemoryProbeResult(ingest.TrainRows + ingest.ValidationRows + ingest.TestRows, ingest.TrainRows, features, start, peak, seconds);
+            return new MemoryProbeResult(ingest.TrainRows + ingest.ValidationRows + ingest.TestRows, ingest.TrainRows, features, start, afterIngest, peak, seconds);
         }
         finally
         {

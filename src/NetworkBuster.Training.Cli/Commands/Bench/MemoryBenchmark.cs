@@ -66,7 +66,7 @@ internal static class MemoryBenchmark
                     "budget 3 × rows × features × 4 B + 500 MB",
                     "ratio ≤ 1",
                     peak <= budget,
-                    string.Create(CultureInfo.InvariantCulture, $"{probe.Features} features (fitted vector); CSV {bytes / MB:N0} MB; process at start {probe.StartWorkingSetBytes / MB:N0} MB; {probe.Seconds:0.0} s")));
+                    string.Create(CultureInfo.InvariantCulture, $"{probe.Features} features (fitted vector); CSV {bytes / MB:N0} MB; process at start {probe.StartWorkingSetBytes / MB:N0} MB, peak after ingest {probe.PeakAfterIngestBytes / MB:N0} MB; {probe.Seconds:0.0} s")));
             }
             finally
             {
