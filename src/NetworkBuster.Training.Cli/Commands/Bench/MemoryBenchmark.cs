@@ -24,13 +24,12 @@ internal static class MemoryBenchmark
     public static Command CreateProbeCommand()
     {
         var dataset = new Option<string>("--dataset") { Required = true };
-        var storage = new Option<string>("--storage") { Required = true };
         var command = new Command("probe-memory", "Internal: ingest and train one dataset, then print the peak working set.") { Hidden = true };
         command.Options.Add(dataset);
-        command.Options.Add(storage);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(StorageNames.ConnectionSetting, parse.GetValue(storage))]).Build();
+            // The parent passes the connection string in the environment, never on the command line (ps shows that).
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
             await using var services = new ServiceCollection()
                 .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
                 .AddTrainingPipeline(configuration)
@@ -86,10 +85,12 @@ internal static class MemoryBenchmark
             start.ArgumentList.Add(typeof(MemoryBenchmark).Assembly.Location);
         }
 
-        foreach (var argument in new[] { "bench", "probe-memory", "--dataset", dataset, "--storage", connection })
+        foreach (var argument in new[] { "bench", "probe-memory", "--dataset", dataset })
         {
             start.ArgumentList.Add(argument);
         }
+
+        start.Environment[StorageNames.ConnectionSetting] = connection;
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the memory probe process.");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
