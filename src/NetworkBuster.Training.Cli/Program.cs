@@ -20,6 +20,7 @@ var root = new RootCommand("""
     DatasetsCommand.Create(cli),
     PredictCommand.Create(cli),
     QualityCommand.Create(cli.Connection),
+    BenchCommand.Create(cli.Connection),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -25,10 +25,22 @@ public static class PerformanceSampleData
     public static void Write(TextWriter writer, int rows, int seed = 7, DateTime? start = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Header + "\n");
+        foreach (var line in Lines(seed, start).Take(rows))
+        {
+            writer.Write(line);
+        }
+    }
+
+    /// <summary>
+    /// An endless sequence of CSV records (each ending in a newline, no header), generated lazily so any amount of
+    /// data can be streamed without holding it; <see cref="Write"/> writes the first rows of this sequence.
+    /// </summary>
+    public static IEnumerable<string> Lines(int seed = 7, DateTime? start = null)
+    {
         var random = new Random(seed);
         var at = start ?? new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        writer.Write(Header + "\n");
-        for (int i = 0; i < rows; i++)
+        for (long i = 0; ; i++)
         {
             var (endpoint, baseMs) = Endpoints[i % Endpoints.Length];
             if (i % Endpoints.Length == 0)
@@ -40,9 +52,9 @@ public static class PerformanceSampleData
             double throughput = Math.Round(10 + (random.NextDouble() * 490), 1);
             double cache = Math.Round(0.3 + (random.NextDouble() * 0.69), 3);
             double latency = ExpectedLatency(baseMs, errorRate, throughput, cache, at.Hour) + (Gaussian(random) * NoiseMs);
-            writer.Write(string.Create(
+            yield return string.Create(
                 CultureInfo.InvariantCulture,
-                $"{at:yyyy-MM-ddTHH:mm:ssZ},{endpoint},{Math.Max(1, latency):F1},{errorRate},{throughput},{cache}\n"));
+                $"{at:yyyy-MM-ddTHH:mm:ssZ},{endpoint},{Math.Max(1, latency):F1},{errorRate},{throughput},{cache}\n");
         }
     }
 

@@ -128,4 +128,67 @@ public class DatasetIngestorTests(AzuriteFixture azurite) : IClassFixture<Azurit
 
         Assert.Contains("at most 1000 bytes", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Ingest_Snapshots_EveryRowReadsBackWithItsValues()
+    {
+        var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 2000);
+        var services = Pipeline.Services(azurite.ConnectionString);
+        var snapshots = services.GetRequiredService<SnapshotStore>();
+        var job = Job(dataset);
+
+        var output = await services.GetRequiredService<DatasetIngestor>().IngestAsync(job, CancellationToken.None);
+
+        var manifest = await snapshots.GetManifestAsync(output.SnapshotPrefix, CancellationToken.None);
+        var folder = snapshots.LocalFolder(job.JobId);
+        try
+        {
+            var labels = new List<float>();
+            foreach (var split in new[] { SplitName.Train, SplitName.Validation, SplitName.Test })
+            {
+                var view = await snapshots.OpenAsync(output.SnapshotPrefix, manifest, split, folder, CancellationToken.None);
+                using var cursor = view.GetRowCursor(view.Schema);
+                var label = cursor.GetGetter<float>(view.Schema[0]);
+                long rows = 0;
+                while (cursor.MoveNext())
+                {
+                    float value = 0;
+                    label(ref value);
+                    labels.Add(value);
+                    rows++;
+                }
+
+                Assert.Equal(manifest.Rows[split], rows);
+            }
+
+            // Every CSV row arrives once, label intact (the splits interleave the rows, so compare as multisets).
+            var expected = TestData.PerformanceLines(2000).Skip(1).Select(l => float.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(expected.Order(), labels.Order());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Ingest_Refused_LeavesNoStagingFiles()
+    {
+        var lines = TestData.PerformanceLines(200);
+        lines[5] = "2025-01-01T00:00:00Z,/a,abc,0,1,0.5";
+        lines[9] = "2025-01-01T00:00:00Z,/a,abc,0,1,0.5";
+        lines[12] = "2025-01-01T00:00:00Z,/a,abc,0,1,0.5";
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, string.Join("\n", lines));
+        var job = Job(dataset);
+
+        await FailureOf(Ingestor().IngestAsync(job, CancellationToken.None));
+
+        var left = new List<string>();
+        await foreach (var blob in azurite.Storage.Staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, job.JobId + "/", CancellationToken.None))
+        {
+            left.Add(blob.Name);
+        }
+
+        Assert.Empty(left);
+    }
 }

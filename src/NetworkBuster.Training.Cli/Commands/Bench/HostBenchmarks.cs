@@ -1,0 +1,205 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NetworkBuster.Training.Benchmarks;
+using NetworkBuster.Training.Runs;
+using NetworkBuster.Training.Storage;
+
+namespace NetworkBuster.Training.Cli.Commands.Bench;
+
+/// <summary>
+/// Jobs through the in-process local host (queue → ingest → train → evaluate → register), timed from the moment the
+/// message is sent to the run row's <c>CompletedAt</c>, against bare ML.NET on a local copy of the same file.
+/// </summary>
+internal sealed class HostBenchmarks(IHost host, BenchSettings settings, Action<string> progress)
+{
+    private readonly StorageClients _storage = host.Services.GetRequiredService<StorageClients>();
+    private readonly RunStore _runs = host.Services.GetRequiredService<RunStore>();
+    private readonly string _work = Directory.CreateTempSubdirectory("nbtrain-bench-").FullName;
+    private string? _small;
+
+    /// <summary>A run of the preset job through the host; also warms the JIT and gives later jobs a current version to compare with.</summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var small = await SmallDatasetAsync(cancellationToken);
+        await RunJobAsync(small, cancellationToken);
+        await BareSecondsAsync(small, runs: 1, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<BenchmarkFigure>> OverheadAsync(CancellationToken cancellationToken)
+    {
+        var name = BenchmarkData.NewDatasetName("overhead");
+        await BenchmarkData.UploadAsync(_storage, name, maxRows: settings.Rows, cancellationToken: cancellationToken);
+        var bares = new List<(double Seconds, double Rmse)>();
+        var jobs = new List<(double Seconds, double? Rmse, double Wait)>();
+        for (int i = 0; i < settings.OverheadPairs; i++)
+        {
+            // Interleaved pairs, so a neighbour's build slows both sides rather than one.
+            progress($"overhead: pair {i + 1}/{settings.OverheadPairs}: bare ML.NET on {settings.Rows:N0} rows, then the same file as a job through the host");
+            bares.Add(await BareSecondsAsync(name, runs: 1, cancellationToken));
+            var (wall, run) = await RunJobAsync(name, cancellationToken);
+            jobs.Add((wall.TotalSeconds, run.PrimaryMetricValue, QueueWait(run, wall)));
+        }
+
+        await _storage.Datasets.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken);
+        double bare = Median(bares.Select(b => b.Seconds));
+        double job = Median(jobs.Select(j => j.Seconds));
+        var ratios = jobs.Zip(bares, (j, b) => j.Seconds / b.Seconds).Order().ToList();
+        return
+        [
+            new BenchmarkFigure(
+                BenchSettings.Overhead,
+                string.Create(CultureInfo.InvariantCulture, $"job wall time, {settings.Rows:N0} rows (enqueue → registered)"),
+                job,
+                "s",
+                bare,
+                "bare ML.NET: TextLoader, fit, evaluate, save",
+                "ratio ≤ 1.15",
+                job / bare <= 1.15,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"medians of {settings.OverheadPairs} interleaved pairs (pair ratios {ratios[0]:0.00}–{ratios[^1]:0.00}); of the job, {Median(jobs.Select(j => j.Wait)):0.00} s waiting on the queue (enqueue → picked up); fasttree defaults; RMSE job {jobs[0].Rmse:0.00} vs bare {bares[0].Rmse:0.00}")),
+        ];
+    }
+
+    /// <summary>Enqueue → picked up (the run row is created when the host admits the message).</summary>
+    private static double QueueWait(TrainingRunRow run, TimeSpan wall) =>
+        run.CreatedAt is { } admitted && run.CompletedAt is { } done ? (wall - (done - admitted)).TotalSeconds : double.NaN;
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    public async Task<IReadOnlyList<BenchmarkFigure>> LatencyAsync(CancellationToken cancellationToken)
+    {
+        var name = BenchmarkData.NewDatasetName("latency");
+        await BenchmarkData.UploadAsync(_storage, name, maxRows: settings.LatencyRows, cancellationToken: cancellationToken);
+        var (bare, _) = await BareSecondsAsync(name, runs: 3, cancellationToken);
+        var latencies = new List<double>();
+        var waits = new List<double>();
+        for (int i = 0; i < settings.LatencyJobs; i++)
+        {
+            progress($"latency: job {i + 1}/{settings.LatencyJobs} ({settings.LatencyRows:N0} rows)");
+            var (wall, run) = await RunJobAsync(name, cancellationToken);
+            latencies.Add(wall.TotalSeconds);
+            waits.Add(QueueWait(run, wall));
+        }
+
+        latencies.Sort();
+        double p50 = Percentile(latencies, 0.50);
+        double p95 = Percentile(latencies, 0.95);
+        var rows = settings.LatencyRows.ToString("N0", CultureInfo.InvariantCulture);
+        var small = await SmallDatasetAsync(cancellationToken);
+        var (smallBare, _) = await BareSecondsAsync(small, runs: 3, cancellationToken);
+        progress($"latency: {settings.SmallJobs} jobs of {settings.SmallRows:N0} rows at once, concurrency {settings.Concurrency}");
+        double perMinute = await ThroughputAsync(small, cancellationToken);
+        return
+        [
+            new BenchmarkFigure(BenchSettings.Latency, $"p50 enqueue → registered, {rows}-row job", p50, "s", bare, "bare ML.NET, same file (median of 3)", "p50 ≤ 3 s", p50 <= 3, string.Create(CultureInfo.InvariantCulture, $"{settings.LatencyJobs} jobs one after another; median queue wait (enqueue → picked up) {Median(waits):0.00} s")),
+            new BenchmarkFigure(BenchSettings.Latency, $"p95 enqueue → registered, {rows}-row job", p95, "s", bare, "bare ML.NET, same file (median of 3)", "–", null, $"{settings.LatencyJobs} jobs one after another"),
+            new BenchmarkFigure(
+                BenchSettings.Latency,
+                string.Create(CultureInfo.InvariantCulture, $"jobs per minute, {settings.SmallJobs} jobs of {settings.SmallRows:N0} rows"),
+                perMinute,
+                "jobs/min",
+                60 / smallBare,
+                "bare ML.NET back to back, same file",
+                "–",
+                null,
+                string.Create(CultureInfo.InvariantCulture, $"host concurrency {settings.Concurrency}; all enqueued at once")),
+        ];
+    }
+
+    public void Cleanup()
+    {
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private async Task<string> SmallDatasetAsync(CancellationToken cancellationToken)
+    {
+        if (_small is null)
+        {
+            _small = BenchmarkData.NewDatasetName("small");
+            await BenchmarkData.UploadAsync(_storage, _small, maxRows: settings.SmallRows, cancellationToken: cancellationToken);
+        }
+
+        return _small;
+    }
+
+    private async Task<double> ThroughputAsync(string dataset, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var ids = new List<string>();
+        for (int i = 0; i < settings.SmallJobs; i++)
+        {
+            var jobId = "bench-" + Guid.NewGuid().ToString("N")[..12];
+            await _storage.JobsQueue.SendMessageAsync(BenchmarkData.Message(jobId, dataset), cancellationToken);
+            ids.Add(jobId);
+        }
+
+        var last = started;
+        foreach (var id in ids)
+        {
+            var run = await WaitAsync(id, cancellationToken);
+            last = run.CompletedAt > last ? run.CompletedAt.Value : last;
+        }
+
+        return settings.SmallJobs / (last - started).TotalMinutes;
+    }
+
+    private async Task<(TimeSpan Wall, TrainingRunRow Run)> RunJobAsync(string dataset, CancellationToken cancellationToken)
+    {
+        var jobId = "bench-" + Guid.NewGuid().ToString("N")[..12];
+        var sent = DateTimeOffset.UtcNow;
+        await _storage.JobsQueue.SendMessageAsync(BenchmarkData.Message(jobId, dataset), cancellationToken);
+        var run = await WaitAsync(jobId, cancellationToken);
+        return (run.CompletedAt!.Value - sent, run);
+    }
+
+    private async Task<TrainingRunRow> WaitAsync(string jobId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (await _runs.GetAsync(jobId, cancellationToken) is { } row && RunStatus.IsTerminal(row.Status))
+            {
+                return row.Status == RunStatus.Succeeded && row.CompletedAt is not null
+                    ? row
+                    : throw new InvalidOperationException($"Benchmark job {jobId} ended {row.Status}: {row.ErrorCode} {row.ErrorMessage}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>Bare ML.NET on a local copy of the blob (downloaded first, not timed); the median of <paramref name="runs"/>.</summary>
+    private async Task<(double Seconds, double Rmse)> BareSecondsAsync(string dataset, int runs, CancellationToken cancellationToken)
+    {
+        var csv = Path.Combine(_work, Path.GetFileName(dataset));
+        await _storage.Datasets.GetBlobClient(dataset).DownloadToAsync(csv, cancellationToken);
+        try
+        {
+            var results = new List<BareRunResult>();
+            for (int i = 0; i < runs; i++)
+            {
+                results.Add(await Task.Run(() => BareMlNet.Run(csv, Path.Combine(_work, "bare-model.zip")), cancellationToken));
+            }
+
+            var median = results.OrderBy(r => r.Elapsed).ElementAt(results.Count / 2);  // runs is odd
+            return (median.Elapsed.TotalSeconds, median.Rmse);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+}
