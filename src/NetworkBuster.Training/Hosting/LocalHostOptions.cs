@@ -19,7 +19,7 @@ public sealed class LocalHostOptions
     public TimeSpan MinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The longest wait between polls of an idle queue.</summary>
-    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Attempts per activity (the first included) before the job fails.</summary>
     public int ActivityMaxAttempts { get; set; } = 3;
