@@ -18,7 +18,7 @@ internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) :
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(
         new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromMinutes(1), backoffCoefficient: 2.0)
         {
-            HandleTaskFailureDetails = failure => FailureClassifier.IsRetryableType(failure.ErrorType),
+            HandleFailure = failure => FailureClassifier.IsRetryableType(failure.ErrorType),
         });
 
     public string InstanceId => context.InstanceId;

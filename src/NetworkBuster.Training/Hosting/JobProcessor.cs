@@ -46,9 +46,6 @@ public sealed class JobProcessor(
     public async Task<WorkflowResult?> RunAsync(TrainingJob job, string trigger, CancellationToken stopping) =>
         await RunAdmittedAsync(await admission.AdmitAsync(job, trigger, stopping), trigger, stopping);
 
-    /// <summary>The job id of a message that has none: stable across redeliveries of the same message.</summary>
-    public static string FallbackJobId(string messageId) => JobAdmission.FallbackJobId(messageId);
-
     private async Task<WorkflowResult?> RunAdmittedAsync(Admission admitted, string trigger, CancellationToken stopping)
     {
         if (admitted.Outcome != AdmissionOutcome.Start)

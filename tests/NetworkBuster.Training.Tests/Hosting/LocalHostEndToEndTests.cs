@@ -84,7 +84,7 @@ public class LocalHostEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azur
         await azurite.Storage.JobsQueue.SendMessageAsync(Message(badHeader, wrongHeader));
         await azurite.Storage.JobsQueue.SendMessageAsync(Message(good, dataset));
 
-        var invalid = await Runs.WaitAsync(JobProcessor.FallbackJobId(notJson.Value.MessageId), RunTimeout);
+        var invalid = await Runs.WaitAsync(JobAdmission.FallbackJobId(notJson.Value.MessageId), RunTimeout);
         Assert.Equal((RunStatus.Failed, "InvalidMessage"), (invalid.Status, invalid.ErrorCode));
         Assert.Contains("this is not json", invalid.ErrorMessage, StringComparison.Ordinal);
         var unknown = await Runs.WaitAsync(unknownModel, RunTimeout);
