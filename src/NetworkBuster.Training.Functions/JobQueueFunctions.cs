@@ -3,14 +3,16 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Functions;
 
 /// <summary>The queue triggers: jobs in, and failures that exhausted their retries.</summary>
 /// <param name="admission">Validation, run rows, duplicate detection (core).</param>
+/// <param name="starter">Starts the orchestration once per job id.</param>
 /// <param name="logger">Logger.</param>
-public sealed class JobQueueFunctions(JobAdmission admission, ILogger<JobQueueFunctions> logger)
+public sealed class JobQueueFunctions(JobAdmission admission, OrchestrationStarter starter, ILogger<JobQueueFunctions> logger)
 {
     /// <summary>
     /// A message on <c>ai-training-jobs</c> (plain JSON or base64; host.json sets <c>messageEncoding: none</c> and the
@@ -27,7 +29,7 @@ public sealed class JobQueueFunctions(JobAdmission admission, ILogger<JobQueueFu
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["MessageId"] = message.MessageId, ["DequeueCount"] = message.DequeueCount });
         var admitted = await admission.AdmitMessageAsync(message.Body.ToString(), message.MessageId, cancellationToken);
-        await OrchestrationStarter.StartAsync(client, admitted, logger, cancellationToken);
+        await starter.StartAsync(client, admitted, cancellationToken);
     }
 
     /// <summary>
@@ -42,6 +44,7 @@ public sealed class JobQueueFunctions(JobAdmission admission, ILogger<JobQueueFu
     {
         try
         {
+            // The poison copy is a new message; the original's dequeues are host.json's maxDequeueCount (pinned equal).
             await admission.RecordPoisonAsync(message.Body.ToString(), message.MessageId, StorageNames.MaxDequeueCount, "the queue trigger failed on every attempt", cancellationToken);
         }
         catch (Exception ex)

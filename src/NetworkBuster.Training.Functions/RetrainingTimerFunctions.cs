@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Scheduling;
 
@@ -13,10 +14,12 @@ namespace NetworkBuster.Training.Functions;
 /// when that content already produced the current version, and otherwise starts the job whose id is derived from the
 /// schedule slot, so overlapping or repeated fires of one slot start it once.
 /// </summary>
-/// <param name="retraining">The core's timer logic.</param>
+/// <param name="retraining">The core's timer logic (plan, skip or admit).</param>
+/// <param name="starter">Starts the admitted job's orchestration (instance id = the slot's job id).</param>
+/// <param name="reconciler">Repairs run rows whose instance ended without recording.</param>
 /// <param name="configuration">App settings (the schedules).</param>
 /// <param name="logger">Logger.</param>
-public sealed class RetrainingTimerFunctions(ScheduledRetraining retraining, IConfiguration configuration, ILogger<RetrainingTimerFunctions> logger)
+public sealed class RetrainingTimerFunctions(ScheduledRetraining retraining, OrchestrationStarter starter, RunReconciler reconciler, IConfiguration configuration, ILogger<RetrainingTimerFunctions> logger)
 {
     /// <summary>Daily by default (<c>0 0 2 * * *</c>).</summary>
     [Function(nameof(RetrainVisitorBehavior))]
@@ -38,6 +41,11 @@ public sealed class RetrainingTimerFunctions(ScheduledRetraining retraining, ICo
     public Task RetrainContentRecommender([TimerTrigger("%ContentRecommenderSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         FireAsync(PresetCatalog.ContentRecommender, timer, client, cancellationToken);
 
+    /// <summary>Every 10 minutes: run rows left Pending or Running whose orchestration ended take its outcome.</summary>
+    [Function(nameof(ReconcileRuns))]
+    public Task ReconcileRuns([TimerTrigger("0 */10 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        reconciler.ReconcileAsync(client, cancellationToken);
+
     private async Task FireAsync(ModelPreset preset, TimerInfo timer, DurableTaskClient client, CancellationToken cancellationToken)
     {
         var schedule = RetrainingSchedule.FromConfiguration(configuration).Single(s => s.Preset == preset);
@@ -49,7 +57,7 @@ public sealed class RetrainingTimerFunctions(ScheduledRetraining retraining, ICo
         var fire = await retraining.FireAsync(schedule, DateTime.UtcNow, cancellationToken);
         if (fire.Admission is { } admitted)
         {
-            await OrchestrationStarter.StartAsync(client, admitted, logger, cancellationToken);
+            await starter.StartAsync(client, admitted, cancellationToken);
         }
     }
 }

@@ -21,7 +21,7 @@ public enum AdmissionOutcome
 /// <param name="Outcome">What to do.</param>
 /// <param name="JobId">The job id (from the message, or derived from the queue message id).</param>
 /// <param name="Job">The valid job, unless rejected.</param>
-/// <param name="Attempt">How many times the job has been started, this one included.</param>
+/// <param name="Attempt">The attempt this start would be (starts so far + 1); written only when it starts.</param>
 /// <param name="Failure">Why it was rejected.</param>
 public sealed record Admission(AdmissionOutcome Outcome, string JobId, TrainingJob? Job, int Attempt, JobFailure? Failure);
 
@@ -79,9 +79,7 @@ public sealed class JobAdmission(RunStore runs, TimeProvider time, ILogger<JobAd
             return new Admission(AdmissionOutcome.Duplicate, job.JobId, job, row.Attempt, null);
         }
 
-        int attempt = row.Attempt + 1;
-        await runs.SetAttemptAsync(job.JobId, attempt, cancellationToken);
-        return new Admission(AdmissionOutcome.Start, job.JobId, job, attempt, null);
+        return new Admission(AdmissionOutcome.Start, job.JobId, job, row.Attempt + 1, null);
     }
 
     /// <summary>Records a message that exhausted its dequeues (moved to the poison queue) as a failed run.</summary>

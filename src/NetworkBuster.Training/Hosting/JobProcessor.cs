@@ -13,7 +13,8 @@ namespace NetworkBuster.Training.Hosting;
 /// <param name="activities">The workflow's activities.</param>
 /// <param name="checkpoints">Finished steps of earlier attempts, replayed on restart.</param>
 /// <param name="runs">Run rows (claims).</param>
-/// <param name="options">Retry settings.</param>
+/// <param name="options">Host settings.</param>
+/// <param name="workflow">The retry policy.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Logger.</param>
 public sealed class JobProcessor(
@@ -22,6 +23,7 @@ public sealed class JobProcessor(
     CheckpointStore checkpoints,
     RunStore runs,
     LocalHostOptions options,
+    WorkflowOptions workflow,
     TimeProvider time,
     ILogger<JobProcessor> logger)
 {
@@ -70,8 +72,9 @@ public sealed class JobProcessor(
         var renewing = RenewClaimAsync(job.JobId, owner, claim, heartbeat.Token);
         try
         {
-            var context = new LocalWorkflowContext(job.JobId, activities, checkpoints, options, time, logger, stopping);
-            var result = await TrainingWorkflow.RunAsync(context, new WorkflowInput(job));
+            await runs.SetAttemptAsync(job.JobId, admitted.Attempt, stopping);
+            var context = new LocalWorkflowContext(job.JobId, activities, checkpoints, workflow.Retry, time, logger, stopping);
+            var result = await TrainingWorkflow.RunAsync(context, new WorkflowInput(job, workflow.Retry));
             await checkpoints.DeleteAsync(job.JobId, CancellationToken.None);
             return result;
         }

@@ -20,10 +20,4 @@ public sealed class LocalHostOptions
 
     /// <summary>The longest wait between polls of an idle queue.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Attempts per activity (the first included) before the job fails.</summary>
-    public int ActivityMaxAttempts { get; set; } = 3;
-
-    /// <summary>The wait before an activity's first retry; doubles each time.</summary>
-    public TimeSpan ActivityFirstRetry { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -12,7 +12,7 @@ namespace NetworkBuster.Training.Hosting;
 /// <param name="instanceId">The run's instance id.</param>
 /// <param name="activities">The activities.</param>
 /// <param name="checkpoints">Finished calls of earlier attempts.</param>
-/// <param name="options">Retry settings.</param>
+/// <param name="retry">The retry policy (the same one the Durable context applies).</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Logger.</param>
 /// <param name="stopping">Signals host shutdown: the step in progress is abandoned and the message redelivered.</param>
@@ -20,7 +20,7 @@ internal sealed class LocalWorkflowContext(
     string instanceId,
     TrainingActivities activities,
     CheckpointStore checkpoints,
-    LocalHostOptions options,
+    ActivityRetry retry,
     TimeProvider time,
     ILogger logger,
     CancellationToken stopping) : IWorkflowContext
@@ -75,14 +75,13 @@ internal sealed class LocalWorkflowContext(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
-                bool transient = FailureClassifier.IsTransient(ex);
-                if (!transient || attempt >= options.ActivityMaxAttempts)
+                if (!FailureClassifier.IsRetryableType(ex.GetType().FullName) || attempt >= retry.MaxAttempts)
                 {
                     logger.LogError(ex, "Activity {Activity} of {InstanceId} failed on attempt {Attempt}", name, instanceId, attempt);
                     throw new ActivityFailedException(name, FailureClassifier.CodeOf(ex.GetType().FullName), ex.Message, ex);
                 }
 
-                var delay = options.ActivityFirstRetry * Math.Pow(2, attempt - 1);
+                var delay = retry.DelayAfter(attempt);
                 logger.LogWarning(ex, "Activity {Activity} of {InstanceId} failed on attempt {Attempt}; retrying in {Delay}", name, instanceId, attempt, delay);
                 await Task.Delay(delay, time, stopping);
             }

@@ -24,6 +24,7 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton(Bind<IngestOptions>(configuration, "Training:Ingest"));
         services.AddSingleton(Bind<GateOptions>(configuration, "Training:Gate"));
         services.AddSingleton(Bind<LocalHostOptions>(configuration, "Training:Host"));
+        services.AddSingleton(Validated(Bind<WorkflowOptions>(configuration, WorkflowOptions.Section), o => o.Validate()));
         services.AddSingleton(Bind<RegistryOptions>(configuration, "Training:Registry"));
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -57,6 +58,12 @@ public static class TrainingPipelineServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    private static T Validated<T>(T options, Func<T, IEnumerable<string>> validate)
+    {
+        var problems = validate(options).ToList();
+        return problems.Count == 0 ? options : throw new InvalidOperationException("Invalid settings: " + string.Join(" ", problems));
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)

@@ -17,10 +17,17 @@ namespace NetworkBuster.Training.Registry;
 /// <param name="models">The model store.</param>
 /// <param name="snapshots">The staging snapshots (deleted once registered).</param>
 /// <param name="retention">Applied after each registration.</param>
+/// <param name="runs">Run rows (the registration claim).</param>
 /// <param name="time">The clock for CreatedAt and PromotedAt.</param>
 /// <param name="logger">Logger.</param>
-public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registry, ModelStore models, SnapshotStore snapshots, RetentionPolicy retention, TimeProvider time, ILogger<ModelRegistrar> logger)
+public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registry, ModelStore models, SnapshotStore snapshots, RetentionPolicy retention, Runs.RunStore runs, TimeProvider time, ILogger<ModelRegistrar> logger)
 {
+    /// <summary>
+    /// A claim this old belongs to an execution that died; a new one takes it over. It covers only the manifest
+    /// read and the version insert (well under a second), and a retry of a failed execution arrives after it.
+    /// </summary>
+    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(2);
+
     private static readonly string CodeVersion =
         typeof(ModelRegistrar).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
@@ -29,13 +36,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
     {
         ArgumentNullException.ThrowIfNull(input);
         var job = input.Job;
-        var row = await registry.FindByJobAsync(job.Model, job.JobId, cancellationToken);
-        if (row is null)
-        {
-            row = NewRow(input, await snapshots.GetManifestAsync(input.Ingest.SnapshotPrefix, cancellationToken));
-            await registry.AddVersionAsync(row, cancellationToken);
-            logger.LogInformation("Allocated {Model}:{Version} for {JobId}", job.Model, row.Version, job.JobId);
-        }
+        var row = await registry.FindByJobAsync(job.Model, job.JobId, cancellationToken) ?? await AllocateAsync(input, cancellationToken);
 
         var modelBlob = models.ModelBlob(job.Model, row.Version);
         if (!await modelBlob.ExistsAsync(cancellationToken))
@@ -57,6 +58,44 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         await snapshots.DeleteAsync(input.Ingest.SnapshotPrefix, cancellationToken);
         logger.LogInformation("Registered {Model}:{Version} {PrimaryMetric}={PrimaryMetricValue}", job.Model, row.Version, row.PrimaryMetric, row.PrimaryMetricValue);
         return new RegisterOutput(row.Version, isCurrent, row.Status);
+    }
+
+    /// <summary>
+    /// Takes the job's registration claim, then its version: a second execution running at the same time fails
+    /// the claim (transient, retried) before it can take a version number, so one job never gets two.
+    /// </summary>
+    private async Task<ModelVersionRow> AllocateAsync(RegisterInput input, CancellationToken cancellationToken)
+    {
+        var job = input.Job;
+        var now = time.GetUtcNow();
+        var claim = Guid.NewGuid().ToString("N");
+        if (!await runs.TryClaimRegistrationAsync(job.JobId, claim, now, now - ClaimLifetime, cancellationToken))
+        {
+            logger.LogInformation("Register of {JobId} is running in another execution; this one retries", job.JobId);
+            throw new RegistrationInProgressException(job.JobId);
+        }
+
+        // The claim's previous holder may have allocated before it died.
+        if (await registry.FindByJobAsync(job.Model, job.JobId, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        ModelVersionRow row;
+        try
+        {
+            row = NewRow(input, await snapshots.GetManifestAsync(input.Ingest.SnapshotPrefix, cancellationToken));
+            await registry.AddVersionAsync(row, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // No version was taken: let this execution's retry claim again at once.
+            await runs.ReleaseRegistrationAsync(job.JobId, claim, CancellationToken.None);
+            throw;
+        }
+
+        logger.LogInformation("Allocated {Model}:{Version} for {JobId}", job.Model, row.Version, job.JobId);
+        return row;
     }
 
     private ModelVersionRow NewRow(RegisterInput input, SnapshotManifest manifest)

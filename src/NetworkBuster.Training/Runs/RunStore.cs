@@ -107,6 +107,70 @@ public sealed class RunStore(StorageClients storage)
             TableUpdateMode.Merge,
             cancellationToken);
 
+    /// <summary>
+    /// Claims the right to allocate the job's version for <paramref name="claim"/>: succeeds when no other claim
+    /// exists, when it is this claim, or when the other is older than <paramref name="staleBefore"/> (its execution
+    /// died); fails for a second, concurrent execution before it can take a version number.
+    /// </summary>
+    /// <returns>Whether this claim holds.</returns>
+    public async Task<bool> TryClaimRegistrationAsync(string jobId, string claim, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken = default)
+    {
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            var row = await GetAsync(jobId, cancellationToken);
+            if (row?.RegistrationClaim is { } other && other != claim && row.RegistrationClaimedAt > staleBefore)
+            {
+                return false;
+            }
+
+            var entity = new TableEntity(jobId, TrainingRunRow.RowKeyValue)
+            {
+                [nameof(TrainingRunRow.RegistrationClaim)] = claim,
+                [nameof(TrainingRunRow.RegistrationClaimedAt)] = now,
+            };
+            try
+            {
+                if (row is null)
+                {
+                    await _table.AddEntityAsync(entity, cancellationToken);
+                }
+                else
+                {
+                    await _table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                }
+
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
+            {
+                // The row changed under us (a progress update, or the other claim): read it again.
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Gives up a registration claim this execution holds (best effort: a claim also lapses by age).</summary>
+    public async Task ReleaseRegistrationAsync(string jobId, string claim, CancellationToken cancellationToken = default)
+    {
+        var row = await GetAsync(jobId, cancellationToken);
+        if (row?.RegistrationClaim == claim)
+        {
+            try
+            {
+                await _table.UpdateEntityAsync(
+                    new TableEntity(jobId, TrainingRunRow.RowKeyValue) { [nameof(TrainingRunRow.RegistrationClaimedAt)] = DateTimeOffset.UnixEpoch },
+                    row.ETag,
+                    TableUpdateMode.Merge,
+                    cancellationToken);
+            }
+            catch (RequestFailedException)
+            {
+                // Lapses by age.
+            }
+        }
+    }
+
     /// <summary>Runs in a status, newest first.</summary>
     public async Task<IReadOnlyList<TrainingRunRow>> ListAsync(string? status = null, int max = 100, CancellationToken cancellationToken = default)
     {

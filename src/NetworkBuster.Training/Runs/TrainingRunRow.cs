@@ -66,6 +66,12 @@ public sealed class TrainingRunRow : ITableEntity
     /// <summary>When the running host's claim lapses unless renewed.</summary>
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 
+    /// <summary>The register execution that holds the right to allocate this job's version (Durable may run it twice).</summary>
+    public string? RegistrationClaim { get; set; }
+
+    /// <summary>When <see cref="RegistrationClaim"/> was taken; a claim older than the registrar's limit is taken over.</summary>
+    public DateTimeOffset? RegistrationClaimedAt { get; set; }
+
     public DateTimeOffset? CreatedAt { get; set; }
 
     public DateTimeOffset? StartedAt { get; set; }

@@ -3,13 +3,19 @@ using NetworkBuster.Training.Jobs;
 
 namespace NetworkBuster.Training.Workflow;
 
-/// <summary>Tells transient failures (retry) from permanent ones (record and stop), in-process and by type name across hosts.</summary>
+/// <summary>
+/// The one place that tells transient failures (retry) from permanent ones (record and stop). Activities apply
+/// <see cref="IsTransient"/>: a permanent failure becomes a <see cref="StepResult{T}"/> failure, only a transient one
+/// is thrown. Both hosts' workflow contexts apply <see cref="IsRetryableType"/> to what was thrown (Durable reports
+/// activity failures by type name), with the same <see cref="ActivityRetry"/> policy.
+/// </summary>
 public static class FailureClassifier
 {
-    /// <summary>Whether retrying could help.</summary>
+    /// <summary>Whether retrying could help (storage and network failures); everything else is permanent.</summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
         TrainingException => false,
+        Registry.RegistrationInProgressException => true,
         RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
         HttpRequestException or TimeoutException or IOException => true,
         AggregateException a => a.InnerExceptions.Any(IsTransient),
@@ -29,8 +35,8 @@ public static class FailureClassifier
     ];
 
     /// <summary>
-    /// Whether a failure reported by type name (as Durable reports activity failures) is worth retrying: yes unless
-    /// the type is one retrying cannot fix; an unknown or missing type name is retried.
+    /// Whether a failure thrown by an activity, reported by type name, is worth retrying: yes unless the type is one
+    /// retrying cannot fix (bad input that got past the activity's guard); an unknown or missing type name is retried.
     /// </summary>
     public static bool IsRetryableType(string? errorType) => errorType is null || !PermanentTypes.Contains(errorType, StringComparer.Ordinal);
 

@@ -35,7 +35,7 @@ public sealed class TrainingActivities(
     public async Task<StepResult<IngestOutput>> IngestAsync(IngestInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var result = await Guard(RunStep.Ingest, input.Job, () => ingestor.IngestAsync(input.Job, cancellationToken));
+        var result = await Guard(RunStep.Ingest, input.Job, () => ingestor.IngestAsync(input.Job, cancellationToken), cancellationToken);
         if (result.Value is { } output)
         {
             telemetry.RowsIngested(input.Job.Model, output.TrainRows + output.ValidationRows + output.TestRows);
@@ -46,17 +46,17 @@ public sealed class TrainingActivities(
 
     /// <summary>The train activity.</summary>
     public Task<StepResult<TrainOutput>> TrainAsync(TrainInput input, CancellationToken cancellationToken = default) =>
-        Guard(RunStep.Train, input?.Job, () => trainer.TrainAsync(input!.Job, input.Ingest, cancellationToken));
+        Guard(RunStep.Train, input?.Job, () => trainer.TrainAsync(input!.Job, input.Ingest, cancellationToken), cancellationToken);
 
     /// <summary>The evaluate activity.</summary>
     public Task<StepResult<EvaluateOutput>> EvaluateAsync(EvaluateInput input, CancellationToken cancellationToken = default) =>
-        Guard(RunStep.Evaluate, input?.Job, () => evaluator.EvaluateAsync(input!.Job, input.Ingest, input.Train, cancellationToken));
+        Guard(RunStep.Evaluate, input?.Job, () => evaluator.EvaluateAsync(input!.Job, input.Ingest, input.Train, cancellationToken), cancellationToken);
 
     /// <summary>The register activity.</summary>
     public async Task<StepResult<RegisterOutput>> RegisterAsync(RegisterInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var result = await Guard(RunStep.Register, input.Job, () => registrar.RegisterAsync(input, cancellationToken));
+        var result = await Guard(RunStep.Register, input.Job, () => registrar.RegisterAsync(input, cancellationToken), cancellationToken);
         if (result.Value is not null)
         {
             telemetry.VersionRegistered(input.Job.Model, input.Evaluation.PrimaryMetric, input.Evaluation.PrimaryMetricValue);
@@ -97,7 +97,7 @@ public sealed class TrainingActivities(
         _ => throw new ArgumentException($"Unknown activity '{name}'.", nameof(name)),
     };
 
-    private async Task<StepResult<T>> Guard<T>(string name, TrainingJob? job, Func<Task<T>> step)
+    private async Task<StepResult<T>> Guard<T>(string name, TrainingJob? job, Func<Task<T>> step, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -118,6 +118,12 @@ public sealed class TrainingActivities(
         {
             logger.LogError("Refused a tampered model: {ErrorMessage}", ex.Message);
             return StepResult.Fail<T>(new JobFailure(ErrorCode.TrainingFailed, ex.Message));
+        }
+        catch (Exception ex) when (!FailureClassifier.IsTransient(ex) && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Retrying cannot fix it (FailureClassifier): record it once instead of failing three times.
+            logger.LogError(ex, "Step {Step} failed permanently with an unexpected {ExceptionType}", name, ex.GetType().Name);
+            return StepResult.Fail<T>(new JobFailure(ErrorCode.TrainingFailed, $"Expected step '{name}' to complete, but it failed with {ex.GetType().Name}: {ex.Message}"));
         }
         finally
         {

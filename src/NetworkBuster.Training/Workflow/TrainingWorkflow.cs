@@ -6,7 +6,8 @@ namespace NetworkBuster.Training.Workflow;
 
 /// <summary>The workflow's input.</summary>
 /// <param name="Job">The validated job.</param>
-public sealed record WorkflowInput(TrainingJob Job);
+/// <param name="Retry">The activity retry policy, fixed when the instance starts; null for <see cref="ActivityRetry.Default"/>.</param>
+public sealed record WorkflowInput(TrainingJob Job, ActivityRetry? Retry = null);
 
 /// <summary>How the workflow ended.</summary>
 /// <param name="Status">Succeeded or Failed.</param>
@@ -35,7 +36,7 @@ public static class TrainingWorkflow
             var ingest = await context.CallActivityAsync<StepResult<IngestOutput>>(ActivityNames.Ingest, new IngestInput(job), deadline);
             if (ingest.Value is not { } snapshot)
             {
-                return await FailAsync(context, job, step, ingest.Failure!, cleanup: true);
+                return await FailAsync(context, job, step, ingest.Failure!);
             }
 
             step = RunStep.Train;
@@ -43,7 +44,7 @@ public static class TrainingWorkflow
             var train = await context.CallActivityAsync<StepResult<TrainOutput>>(ActivityNames.Train, new TrainInput(job, snapshot), deadline);
             if (train.Value is not { } model)
             {
-                return await FailAsync(context, job, step, train.Failure!, cleanup: true);
+                return await FailAsync(context, job, step, train.Failure!);
             }
 
             step = RunStep.Evaluate;
@@ -51,7 +52,7 @@ public static class TrainingWorkflow
             var evaluate = await context.CallActivityAsync<StepResult<EvaluateOutput>>(ActivityNames.Evaluate, new EvaluateInput(job, snapshot, model), deadline);
             if (evaluate.Value is not { } evaluation)
             {
-                return await FailAsync(context, job, step, evaluate.Failure!, cleanup: true);
+                return await FailAsync(context, job, step, evaluate.Failure!);
             }
 
             step = RunStep.Register;
@@ -60,7 +61,7 @@ public static class TrainingWorkflow
                 ActivityNames.Register, new RegisterInput(job, context.InstanceId, snapshot, model, evaluation), deadline);
             if (register.Value is not { } registered)
             {
-                return await FailAsync(context, job, step, register.Failure!, cleanup: true);
+                return await FailAsync(context, job, step, register.Failure!);
             }
 
             await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Succeeded, step, 100, context.CurrentUtc)
@@ -75,19 +76,25 @@ public static class TrainingWorkflow
         }
         catch (ActivityFailedException ex)
         {
-            return await FailAsync(context, job, step, new JobFailure(ex.Code, $"{ex.Activity} failed after retries: {ex.Message}"), cleanup: false);
+            return await FailAsync(context, job, step, new JobFailure(ex.Code, $"{ex.Activity} failed after retries: {ex.Message}"));
         }
         catch (StepTimeoutException)
         {
-            return await FailAsync(context, job, step, new JobFailure(ErrorCode.Timeout, $"Expected the job to finish within timeoutMinutes={job.TimeoutMinutes}, but it was still in step '{step}' at the deadline."), cleanup: false);
+            return await FailAsync(context, job, step, new JobFailure(ErrorCode.Timeout, $"Expected the job to finish within timeoutMinutes={job.TimeoutMinutes}, but it was still in step '{step}' at the deadline."));
         }
     }
 
-    private static async Task<WorkflowResult> FailAsync(IWorkflowContext context, TrainingJob job, string step, JobFailure failure, bool cleanup)
+    private static async Task<WorkflowResult> FailAsync(IWorkflowContext context, TrainingJob job, string step, JobFailure failure)
     {
-        if (cleanup)
+        try
         {
+            // Every failure path removes the job's staging files; a cleanup that cannot run (storage down through
+            // its retries) must not hide the failure it follows.
             await context.CallActivityAsync<bool>(ActivityNames.Cleanup, job.JobId, context.CurrentUtc.AddMinutes(5));
+        }
+        catch (Exception ex) when (ex is ActivityFailedException or StepTimeoutException)
+        {
+            context.Logger.LogWarning("Could not clean up the staging files of {JobId}: {ErrorMessage}", job.JobId, ex.Message);
         }
 
         await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Failed, step, 100, context.CurrentUtc)

@@ -18,7 +18,7 @@ public static class Pipeline
             ["Training:Host:RetryDelay"] = "00:00:01",
             ["Training:Host:MinPollingInterval"] = "00:00:00.100",
             ["Training:Host:MaxPollingInterval"] = "00:00:00.500",
-            ["Training:Host:ActivityFirstRetry"] = "00:00:00.200",
+            ["Training:Workflow:ActivityFirstRetry"] = "00:00:00.200",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
@@ -28,13 +28,15 @@ public static class Pipeline
         return settings;
     }
 
-    public static ServiceProvider Services(string connection, IDictionary<string, string?>? settings = null)
+    public static ServiceProvider Services(string connection, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(FastSettings(settings))
             .AddInMemoryCollection([new("AzureWebJobsStorage", connection)])
             .Build();
-        return new ServiceCollection().AddLogging().AddTrainingPipeline(configuration).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddTrainingPipeline(configuration);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
     }
 
     public static async Task<IHost> StartHostAsync(string connection, IDictionary<string, string?>? settings = null, TimeProvider? time = null)

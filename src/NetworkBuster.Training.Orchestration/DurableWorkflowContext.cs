@@ -3,20 +3,20 @@ using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;
 
-namespace NetworkBuster.Training.Functions;
+namespace NetworkBuster.Training.Orchestration;
 
 /// <summary>
-/// <see cref="IWorkflowContext"/> over <see cref="TaskOrchestrationContext"/>: activities with the original design's
-/// retry policy (3 attempts, exponential backoff from 1 minute), the job's deadline as a durable timer, custom status
-/// <c>{step, progress}</c>, and a replay-safe logger. Orchestrator code: no ConfigureAwait, no non-durable waits.
+/// <see cref="IWorkflowContext"/> over <see cref="TaskOrchestrationContext"/>: activities with the instance's
+/// <see cref="ActivityRetry"/> policy and <see cref="FailureClassifier"/>, the job's deadline as a durable timer,
+/// custom status <c>{step, progress, status}</c>, and a replay-safe logger. Orchestrator code: no ConfigureAwait,
+/// no non-durable waits, no clock but the context's.
 /// </summary>
 /// <param name="context">The orchestration context.</param>
-internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) : IWorkflowContext
+/// <param name="retry">The retry policy the instance started with.</param>
+internal sealed class DurableWorkflowContext(TaskOrchestrationContext context, ActivityRetry retry) : IWorkflowContext
 {
-    // Permanent failures come back as StepResult values, never as exceptions, so every failure that reaches the
-    // policy is worth retrying unless its type says it is a bug in the input handling.
-    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(
-        new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromMinutes(1), backoffCoefficient: 2.0)
+    private readonly TaskOptions _retry = TaskOptions.FromRetryPolicy(
+        new RetryPolicy(retry.MaxAttempts, retry.FirstRetry, retry.BackoffCoefficient)
         {
             HandleFailure = failure => FailureClassifier.IsRetryableType(failure.ErrorType),
         });
@@ -25,11 +25,11 @@ internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) :
 
     public DateTimeOffset CurrentUtc => new(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc));
 
-    public ILogger Logger { get; } = context.CreateReplaySafeLogger(nameof(TrainingOrchestrator));
+    public ILogger Logger { get; } = context.CreateReplaySafeLogger(TrainingOrchestration.Name);
 
     public async Task<TResult> CallActivityAsync<TResult>(string name, object input, DateTimeOffset deadline)
     {
-        var activity = context.CallActivityAsync<TResult>(name, input, Retry);
+        var activity = context.CallActivityAsync<TResult>(name, input, _retry);
         if (deadline == DateTimeOffset.MaxValue)
         {
             return await Unwrap(activity, name);
@@ -49,7 +49,7 @@ internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) :
 
     public async Task ReportAsync(RunUpdate update)
     {
-        context.SetCustomStatus(new { step = update.Step, progress = update.Progress, status = update.Status });
+        context.SetCustomStatus(new TrainingStatus(update.Step, update.Progress, update.Status));
         await CallActivityAsync<bool>(ActivityNames.RecordRun, update, DateTimeOffset.MaxValue);
     }
 

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Orchestration;
+using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Runs;
+using NetworkBuster.Training.Samples;
+using NetworkBuster.Training.Tests.Infrastructure;
+using NetworkBuster.Training.Workflow;
+
+namespace NetworkBuster.Training.Tests.Functions;
+
+/// <summary>
+/// The Functions app's <c>TrainingOrchestrator</c> and activity functions on the Durable Task engine
+/// (<c>DurableTaskTestHost</c>), with real storage (Azurite) and real training.
+/// </summary>
+public class TrainingOrchestratorTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
+
+    internal static TrainingJob Job(string jobId, string dataset, int timeoutMinutes = 30) =>
+        JobMessageParser.Parse(JsonSerializer.Serialize(new { jobId, model = "performance-optimizer", dataset, timeoutMinutes, hyperparameters = new { numberOfTrees = 20 } }), "m").Job!;
+
+    [Fact]
+    public async Task PresetJob_RunsEveryStepOnce_ReportsCustomStatusAtEachStep_AndRegistersOneVersion()
+    {
+        await using var host = await FunctionsTestHost.StartAsync(azurite.ConnectionString);
+        var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 1500);
+        var jobId = TestData.Unique("fn-happy");
+        var steps = new[] { (ActivityNames.Ingest, RunStep.Ingest, 5), (ActivityNames.Train, RunStep.Train, 30), (ActivityNames.Evaluate, RunStep.Evaluate, 70), (ActivityNames.Register, RunStep.Register, 90) };
+        var gates = steps.Select(s => host.Hold(s.Item1)).ToArray();
+
+        Assert.Equal(StartDecision.Schedule, await host.SubmitAsync(Job(jobId, dataset)));
+        for (int i = 0; i < steps.Length; i++)
+        {
+            await gates[i].Arrived.WaitAsync(RunTimeout);
+            var instance = await host.Client.GetInstanceAsync(jobId, getInputsAndOutputs: true);
+            Assert.Equal(new TrainingStatus(steps[i].Item2, steps[i].Item3, RunStatus.Running), instance!.ReadCustomStatusAs<TrainingStatus>());
+            Assert.Equal(OrchestrationRuntimeStatus.Running, instance.RuntimeStatus);
+            Assert.Equal((RunStatus.Running, steps[i].Item2), await RowStateAsync(host, jobId));
+            gates[i].Release();
+        }
+
+        var ended = await host.WaitForEndAsync(jobId, RunTimeout);
+        var result = ended.ReadOutputAs<WorkflowResult>()!;
+        var run = (await host.Runs.GetAsync(jobId))!;
+        Assert.Equal((OrchestrationRuntimeStatus.Completed, RunStatus.Succeeded), (ended.RuntimeStatus, result.Status));
+        Assert.Equal(new TrainingStatus(RunStep.Register, 100, RunStatus.Succeeded), ended.ReadCustomStatusAs<TrainingStatus>());
+        Assert.Equal((RunStatus.Succeeded, 100, 1, result.Version), (run.Status, run.Progress, run.Attempt, run.Version));
+        var version = Assert.Single(await new ModelRegistry(azurite.Storage).ListAsync("performance-optimizer"), r => r.JobId == jobId);
+        Assert.Equal((result.Version, jobId), (version.Version, version.InstanceId));
+
+        // Replay safety: every activity completion replays the orchestrator from its history; a non-deterministic
+        // orchestrator would schedule different calls on replay. Each step ran exactly once across those replays.
+        Assert.All(steps, s => Assert.Equal(1, host.Calls(s.Item1)));
+        Assert.Equal(5, host.Calls(ActivityNames.RecordRun));
+        Assert.True(host.OrchestratorEpisodes >= 10, $"expected the orchestrator to replay on each of its 9 activity completions, saw {host.OrchestratorEpisodes} episodes");
+        Assert.Equal(0, host.Calls(ActivityNames.Cleanup));
+    }
+
+    [Fact]
+    public async Task PermanentFailure_BadHeader_IsNotRetried_CleansUp_AndRecordsSchemaMismatch()
+    {
+        await using var host = await FunctionsTestHost.StartAsync(azurite.ConnectionString);
+        var lines = TestData.PerformanceLines(200);
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, string.Join("\n", ["timestamp,endpoint,latency_ms,error_rate,throughput_rps,cache_hit_rate", .. lines.Skip(1)]));
+        var jobId = TestData.Unique("fn-header");
+
+        await host.SubmitAsync(Job(jobId, dataset));
+        var ended = await host.WaitForEndAsync(jobId, RunTimeout);
+
+        var run = (await host.Runs.GetAsync(jobId))!;
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, ended.RuntimeStatus);
+        Assert.Equal((RunStatus.Failed, RunStep.Ingest, nameof(ErrorCode.SchemaMismatch)), (run.Status, run.Step, run.ErrorCode));
+        Assert.Contains(PerformanceSampleData.Header, run.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("latency_ms", run.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal((1, 0, 1), (host.Calls(ActivityNames.Ingest), host.Calls(ActivityNames.Train), host.Calls(ActivityNames.Cleanup)));
+        Assert.Empty(await azurite.Storage.Staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, jobId + "/", CancellationToken.None).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Timeout_TheDurableTimerRecordsTimeoutAtTheDeadline_AndTheInstanceCompletesWhenTheStepReturns()
+    {
+        await using var host = await FunctionsTestHost.StartAsync(azurite.ConnectionString);
+        var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 500);
+        var jobId = TestData.Unique("fn-timeout");
+        var train = host.Hold(ActivityNames.Train);
+
+        await host.SubmitAsync(Job(jobId, dataset, timeoutMinutes: 1));
+        await train.Arrived.WaitAsync(RunTimeout);
+        var run = await host.Runs.WaitAsync(jobId, TimeSpan.FromSeconds(90));
+
+        Assert.Equal((RunStatus.Failed, RunStep.Train, nameof(ErrorCode.Timeout)), (run.Status, run.Step, run.ErrorCode));
+        Assert.Contains("timeoutMinutes=1", run.ErrorMessage, StringComparison.Ordinal);
+
+        // Durable Task does not complete an instance while a task it scheduled is outstanding: the abandoned step
+        // holds it Running until it returns (which is why long steps read the job's deadline themselves).
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync(jobId))!.RuntimeStatus);
+        train.Release();
+        var ended = await host.WaitForEndAsync(jobId, RunTimeout);
+        Assert.Equal((OrchestrationRuntimeStatus.Completed, RunStatus.Failed), (ended.RuntimeStatus, ended.ReadOutputAs<WorkflowResult>()!.Status));
+        Assert.Equal(0, host.Calls(ActivityNames.Evaluate));
+        Assert.Equal(RunStatus.Failed, (await host.Runs.GetAsync(jobId))!.Status);
+    }
+
+    private static async Task<(string, string?)> RowStateAsync(FunctionsTestHost host, string jobId)
+    {
+        var row = (await host.Runs.GetAsync(jobId))!;
+        return (row.Status, row.Step);
+    }
+}
