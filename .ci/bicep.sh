@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Build and lint the Bicep under infra/ with a pinned Bicep CLI; fail on any error or warning.
+# Then check infra/main.parameters.json against the template and pin a few host.json and infra
+# settings (python3; skipped without it).
 #
 # The CLI comes from the NuGet package Azure.Bicep.CommandLine.linux-x64, restored by the
 # restore-only project tools/bicep/bicep.csproj (the version is pinned there) into the NuGet
@@ -71,8 +73,51 @@ for name in missing:
     print(f"infra/main.parameters.json: required parameter '{name}' of infra/main.bicep has no value", file=sys.stderr)
 sys.exit(1 if unknown or missing else 0)
 PY
+
+    # Settings that regressed before (issue 10); each was a deliberate decision, see docs/deploy-azure.md.
+    echo "== pinned settings: host.json and the compiled infra/main.bicep"
+    python3 - "$template" <<'PY' || status=1
+import json, re, sys
+errors = []
+def check(ok, message):
+    if not ok:
+        errors.append(message)
+def seconds(value):
+    m = re.fullmatch(r"(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})", str(value))
+    return None if not m else int(m[1] or 0) * 86400 + int(m[2]) * 3600 + int(m[3]) * 60 + int(m[4])
+with open("host.json", encoding="utf-8") as f:
+    host = json.load(f)
+queues = host.get("extensions", {}).get("queues", {})
+durable = host.get("extensions", {}).get("durableTask", {}).get("storageProvider", {})
+check(queues.get("visibilityTimeout") == "00:00:30",
+      f"host.json: extensions.queues.visibilityTimeout is {queues.get('visibilityTimeout')!r}, expected '00:00:30' (the retry delay after a failure)")
+check(queues.get("maxDequeueCount") == 3, "host.json: extensions.queues.maxDequeueCount must be 3 (the contract)")
+check(queues.get("messageEncoding") == "none", "host.json: extensions.queues.messageEncoding must be 'none' (plain JSON messages)")
+poll = seconds(durable.get("maxQueuePollingInterval"))
+check(poll is not None and poll <= 10,
+      f"host.json: extensions.durableTask.storageProvider.maxQueuePollingInterval is {durable.get('maxQueuePollingInterval')!r}, expected 10 s or less (Flex Consumption)")
+check("applicationInsights" not in host.get("logging", {}),
+      "host.json: logging.applicationInsights is ignored with telemetryMode OpenTelemetry; remove it")
+with open(sys.argv[1], encoding="utf-8") as f:
+    template = json.load(f)
+params = template["parameters"]
+maximum = params.get("maximumInstanceCount", {})
+check(maximum.get("minValue") == 40 and maximum.get("defaultValue") == 100,
+      "infra/main.bicep: maximumInstanceCount must keep @minValue(40) and default 100 (Flex Consumption rejects less than 40)")
+check(params.get("durableAlwaysReadyInstanceCount", {}).get("defaultValue") == 1,
+      "infra/main.bicep: durableAlwaysReadyInstanceCount must exist with default 1")
+allowed = params.get("location", {}).get("allowedValues") or []
+check({"eastus", "eastus2", "westus2", "northeurope", "westeurope", "swedencentral"} <= set(allowed),
+      "infra/main.bicep: location must be limited (@allowed) to the Flex Consumption regions")
+compiled = json.dumps(template)
+check("'name', 'durable'" in compiled, "infra/app/functions.bicep: scaleAndConcurrency.alwaysReady has no 'durable' group")
+check("Rejected message " in compiled, "infra/app/alerts.bicep: the failed-runs alert no longer counts jobs rejected at admission")
+for message in errors:
+    print(message, file=sys.stderr)
+sys.exit(1 if errors else 0)
+PY
   else
-    echo "== python3 not found: skipping the infra/main.parameters.json check"
+    echo "== python3 not found: skipping the infra/main.parameters.json and pinned-settings checks"
   fi
 fi
 

@@ -7,9 +7,44 @@ targetScope = 'subscription'
 @description('Name of the azd environment; used for the resource group name and the unique resource token.')
 param environmentName string
 
-// Flex Consumption is not available in every region: `az functionapp list-flexconsumption-locations`.
+// Flex Consumption is not available in every region. The list below is the one Microsoft's Flex Consumption
+// azd templates allow (Azure-Samples/functions-quickstart-dotnet-azd, 2026-02, without the eastus2euap canary);
+// `az functionapp list-flexconsumption-locations --output table` shows today's list for your subscription.
 @minLength(1)
 @description('Primary location for all resources; must support the Flex Consumption plan.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -17,7 +52,7 @@ param environmentName string
 })
 param location string
 
-@description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID); granted storage data roles for the nbtrain CLI. Empty to skip.')
+@description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID); granted the storage data roles (nbtrain CLI) and Monitoring Metrics Publisher on Application Insights. Empty to skip.')
 param principalId string = ''
 
 @description('Principal type of principalId.')
@@ -31,10 +66,15 @@ param principalType string = 'User'
 @description('Email address for alert notifications; empty creates the alert rules without an action group.')
 param alertEmailAddress string = ''
 
-@description('Maximum number of Flex Consumption instances. Each instance has instanceMemoryMB of memory.')
-@minValue(1)
+@description('Maximum number of Flex Consumption instances (40-1000; Flex rejects less than 40 in most regions). Each instance has instanceMemoryMB of memory.')
+@minValue(40)
 @maxValue(1000)
-param maximumInstanceCount int = 10
+param maximumInstanceCount int = 100
+
+@description('Always-ready instances of the `durable` scale group (orchestrator, activity and entity triggers), billed while idle; 0 lets the group scale to zero. At most maximumInstanceCount.')
+@minValue(0)
+@maxValue(1000)
+param durableAlwaysReadyInstanceCount int = 1
 
 @description('Memory per Flex Consumption instance in MB; ML.NET training is memory-heavy.')
 @allowed([
@@ -163,6 +203,7 @@ module functions 'app/functions.bicep' = {
     runtimeVersion: '10.0'
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    durableAlwaysReadyInstanceCount: durableAlwaysReadyInstanceCount
     appSettings: {
       TaskHubName: taskHubName
       VisitorBehaviorSchedule: visitorBehaviorSchedule

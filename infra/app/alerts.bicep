@@ -4,11 +4,16 @@
 // queue, and only refresh about hourly, so a metric alert cannot watch `ai-training-jobs-poison`
 // alone. Instead this alerts on the warning the Functions host logs when it moves a message
 // there: "Message has reached MaxDequeueCount of N. Moving message to queue '<poison queue>'."
-// (It fires when a message is poisoned, not while messages sit in the queue.) Note that host.json
-// sampling can drop some host traces under load; the failed-run alert below is the primary signal.
+// (It fires when a message is poisoned, not while messages sit in the queue.) The app's own record of
+// it, "Message {MessageId} (job {JobId}) moved to {PoisonQueue}: ...", feeds the workbook's failures.
 //
-// Failed runs: the app logs "Training run {JobId} for {Model} finished {Status}", which lands in
-// `traces` with customDimensions JobId, Model and Status.
+// Failed runs: a run row ends Failed in two places, so the alert unions two app logs (both land in
+// `traces`, their message-template values in customDimensions):
+// - the workflow: "Training run {JobId} for {Model} finished {Status} ..." (Status == Failed);
+// - admission, for a message rejected before any workflow starts (invalid JSON, unknown model,
+//   bad hyperparameters, ...): "Rejected message {MessageId} as job {JobId}: {ErrorCode} ..." at
+//   Warning from NetworkBuster.Training.Hosting.JobAdmission. That log names no Model, so those
+//   rows are grouped under "(not admitted)". The nbtraining.runs metric counts only the first kind.
 
 @description('Azure region of the alert rules.')
 param location string
@@ -63,12 +68,19 @@ traces
   poisonQueueName
 )
 
-// One row per failed run; split by Model so each failing model gets its own alert.
+// One row per failed run (workflow failures and admission rejections); split by Model so each failing
+// model gets its own alert, and all rejected messages share one.
 var failedRunsQuery = '''
-traces
+let workflowFailures = traces
 | where message startswith "Training run " and tostring(customDimensions.Status) == "Failed"
+| extend Source = "workflow";
+let admissionRejections = traces
+| where message startswith "Rejected message " and isnotempty(customDimensions.ErrorCode)
+| extend Source = "admission";
+union workflowFailures, admissionRejections
 | extend JobId = tostring(customDimensions.JobId), Model = tostring(customDimensions.Model), ErrorCode = tostring(customDimensions.ErrorCode)
-| project timestamp, JobId, Model, ErrorCode, message
+| extend Model = iff(isempty(Model), "(not admitted)", Model)
+| project timestamp, JobId, Model, ErrorCode, Source, message
 '''
 
 resource poisonQueueAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
@@ -113,7 +125,7 @@ resource failedRunsAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   tags: tags
   properties: {
     displayName: 'NetworkBuster training: failed training runs'
-    description: 'At least one training run finished with Status == Failed in the last 15 minutes. Open the NetworkBuster training workbook for error codes.'
+    description: 'At least one training run failed in the last 15 minutes: a workflow that finished Failed, or a job message rejected at admission (its run row is Failed with the error code). Open the NetworkBuster training workbook for error codes.'
     severity: 2
     enabled: true
     scopes: [

@@ -47,10 +47,15 @@ param runtimeVersion string = '10.0'
 ])
 param instanceMemoryMB int = 4096
 
-@description('Maximum number of instances the app scales out to.')
-@minValue(1)
+@description('Maximum number of instances the app scales out to (Flex Consumption rejects less than 40 in most regions).')
+@minValue(40)
 @maxValue(1000)
-param maximumInstanceCount int = 10
+param maximumInstanceCount int = 100
+
+@description('Always-ready instances of the `durable` per-function scale group (orchestrators, activities, entities); 0 for none.')
+@minValue(0)
+@maxValue(1000)
+param durableAlwaysReadyInstanceCount int = 1
 
 @description('App-specific settings merged into the identity-based host settings.')
 param appSettings object = {}
@@ -122,6 +127,16 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       scaleAndConcurrency: {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
+        // Per-function scaling puts all Durable triggers in the `durable` group; keeping an instance of it warm
+        // saves a cold start on the first orchestration. The queue and timer triggers still scale from zero.
+        alwaysReady: durableAlwaysReadyInstanceCount > 0
+          ? [
+              {
+                name: 'durable'
+                instanceCount: durableAlwaysReadyInstanceCount
+              }
+            ]
+          : []
       }
       runtime: {
         name: 'dotnet-isolated'

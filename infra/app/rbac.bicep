@@ -1,7 +1,10 @@
 // Data-plane role assignments. Storage has shared-key access disabled, so every caller needs
 // an RBAC role: the app's managed identity (Functions host, Durable Functions task hub, the
 // app's own blobs/queues/tables, deployment package) and, optionally, the deploying user so
-// the `nbtrain` CLI works against the account with DefaultAzureCredential.
+// the `nbtrain` CLI works against the account with DefaultAzureCredential. Application Insights
+// has local auth disabled, so telemetry needs an Entra ID token whose principal holds Monitoring
+// Metrics Publisher on the component: the app's identity, and the deploying user (so a process
+// running as that user, e.g. a local host, can publish to the component with an Entra ID token).
 
 @description('Name of the storage account the roles are granted on.')
 param storageAccountName string
@@ -80,3 +83,16 @@ resource userStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     }
   }
 ]
+
+resource userMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(userPrincipalId)) {
+  name: guid(applicationInsights.id, userPrincipalId, monitoringMetricsPublisherRoleId)
+  scope: applicationInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      monitoringMetricsPublisherRoleId
+    )
+    principalId: userPrincipalId
+    principalType: userPrincipalType
+  }
+}
