@@ -38,14 +38,27 @@ public class TriggerDecisionTests(AzuriteFixture azurite) : IClassFixture<Azurit
     }
 
     [Fact]
-    public async Task AdmitMessage_RedeliveryOfAnUnfinishedJob_StartsAgainWithTheNextAttempt()
+    public async Task AdmitMessage_RedeliveryOfAStartedUnfinishedJob_StartsAgainWithTheNextAttempt()
     {
         var jobId = TestData.Unique("again");
+        var first = await Admission.AdmitMessageAsync(Message(jobId), "m1");
+        await new RunStore(azurite.Storage).SetAttemptAsync(jobId, first.Attempt);
+
+        var second = await Admission.AdmitMessageAsync(Message(jobId), "m1");
+
+        Assert.Equal((AdmissionOutcome.Start, 1, 2), (second.Outcome, first.Attempt, second.Attempt));
+    }
+
+    [Fact]
+    public async Task AdmitMessage_RedeliveryBeforeAnyStart_IsStillTheFirstAttempt()
+    {
+        var jobId = TestData.Unique("unstarted");
         await Admission.AdmitMessageAsync(Message(jobId), "m1");
 
         var second = await Admission.AdmitMessageAsync(Message(jobId), "m1");
 
-        Assert.Equal((AdmissionOutcome.Start, 2), (second.Outcome, second.Attempt));
+        Assert.Equal((AdmissionOutcome.Start, 1), (second.Outcome, second.Attempt));
+        Assert.Equal(0, (await new RunStore(azurite.Storage).GetAsync(jobId))!.Attempt);
     }
 
     [Fact]
