@@ -127,7 +127,6 @@ var tables = [
   'ModelRegistry'
   'TrainingRuns'
   'ModelHistory'
-  'TrainingCheckpoints'
 ]
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {

@@ -89,6 +89,7 @@ internal sealed class CliServices
 
         return new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<IConfiguration>(configuration)
             .AddTrainingPipeline(configuration)
             .BuildServiceProvider();
     }

@@ -41,7 +41,7 @@ public static class TrainingOrchestration
             // instance fails and the run reconciler repairs the row from the instance's state.
             var code = ex is ActivityFailedException failed ? failed.Code : ErrorCode.TrainingFailed;
             var failure = new JobFailure(code, $"Expected the run to record its end, but recording failed: {ex.Message}");
-            workflow.Logger.LogError("Training run {JobId} could not record its end: {ErrorMessage}", input.Job.JobId, ex.Message);
+            context.CreateReplaySafeLogger(Name).LogError("Training run {JobId} could not record its end: {ErrorMessage}", input.Job.JobId, ex.Message);
             await workflow.ReportAsync(new RunUpdate(input.Job.JobId, RunStatus.Failed, null, 100, workflow.CurrentUtc)
             {
                 ErrorCode = failure.Code.ToString(),

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using NetworkBuster.Training.Cli.Local;
+using NetworkBuster.Training.Cli.Local.Engine;
 using NetworkBuster.Training.Runs;
 using Spectre.Console;
 
@@ -14,6 +17,7 @@ internal static class RunsCommand
         var watch = new Option<bool>("--watch", "-w") { Description = "Follow the run until it ends, with a progress display per step." };
         var status = new Option<string?>("--status") { Description = "List only runs in this status (Pending, Running, Succeeded, Failed…)." };
         var top = new Option<int>("--top") { Description = "How many runs to list.", DefaultValueFactory = _ => 20 };
+        var taskHub = new Option<string?>("--task-hub") { Description = "The Durable task hub whose instance to show (default: Training:Host:TaskHub, else nbtrainlocal; the Azure app's is its TaskHubName)." };
         var command = new Command("runs", """
             Show training runs (the TrainingRuns table).
             Examples:
@@ -22,7 +26,7 @@ internal static class RunsCommand
               nbtrain runs perf-2025-01-15 --watch
             """)
         {
-            jobId, watch, status, top,
+            jobId, watch, status, top, taskHub,
         };
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, async services =>
         {
@@ -52,7 +56,9 @@ internal static class RunsCommand
                 : await runs.GetAsync(id, cancellationToken) ?? throw new Registry.RegistryException($"Run {id} does not exist.");
             if (!parse.GetValue(watch))
             {
-                Show(run, json);
+                var configuration = services.GetRequiredService<IConfiguration>();
+                var hub = parse.GetValue(taskHub) ?? configuration[LocalHostOptions.Section + ":TaskHub"] ?? new LocalHostOptions().TaskHub;
+                Show(run, await EngineInstances.ReadAsync(configuration, hub, id), json);
             }
 
             return run.Status is RunStatus.Failed or RunStatus.Cancelled ? ExitCodes.Failed : ExitCodes.Success;
@@ -90,17 +96,17 @@ internal static class RunsCommand
                 });
         }
 
-        Show(last!, json);
+        Show(last!, EngineInstance.NotRead, json);
         return last!;
     }
 
     private static readonly string[] StepOrder = [RunStep.Ingest, RunStep.Train, RunStep.Evaluate, RunStep.Register];
 
-    private static void Show(TrainingRunRow run, bool json)
+    private static void Show(TrainingRunRow run, EngineInstance instance, bool json)
     {
         if (json)
         {
-            Output.Json(Summary(run));
+            Output.Json(Summary(run, instance));
             return;
         }
 
@@ -110,13 +116,19 @@ internal static class RunsCommand
             table.AddRow(name, Markup.Escape(value ?? ""));
         }
 
+        table.AddRow("Instance", Markup.Escape($"{instance.RuntimeStatus} (task hub {instance.TaskHub})"));
+        table.AddRow("Custom status", Markup.Escape(instance.CustomStatus ?? ""));
+
         AnsiConsole.Write(table);
     }
 
-    private static object Summary(TrainingRunRow r) => new
+    private static object Summary(TrainingRunRow r) => Summary(r, null);
+
+    private static object Summary(TrainingRunRow r, EngineInstance? instance) => new
     {
         r.JobId, r.Model, r.Dataset, r.Trainer, r.Status, r.Step, r.Progress, r.Attempt, r.ErrorCode, r.ErrorMessage, r.Version,
         r.PrimaryMetric, r.PrimaryMetricValue, r.PromotionDecision, r.Trigger, r.CreatedAt, r.StartedAt, r.CompletedAt,
+        Instance = instance is null || instance == EngineInstance.NotRead ? null : instance,
     };
 
     private static IEnumerable<(string, string?)> Fields(TrainingRunRow r) =>

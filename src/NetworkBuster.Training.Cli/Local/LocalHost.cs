@@ -1,14 +1,21 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Cli.Local.Engine;
 using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Telemetry;
 
 namespace NetworkBuster.Training.Cli.Local;
 
-/// <summary>Builds the in-process host: the same queue semantics, workflow and activities as the Functions app.</summary>
+/// <summary>
+/// Builds the local host: the Functions app's queue and timer semantics in front of the same orchestrator and
+/// activities, run by the Durable Task engine on the Azure Storage backend (<see cref="LocalDurableEngine"/>).
+/// </summary>
 public static class LocalHost
 {
     /// <summary>Builds a host listening on the jobs queue.</summary>
@@ -17,6 +24,7 @@ public static class LocalHost
     /// <param name="settings">Extra settings (e.g. <c>Training:Host:MaxConcurrentJobs</c>).</param>
     /// <param name="timers">Whether the retraining timers run.</param>
     /// <param name="configure">Last-moment service changes (tests replace the clock).</param>
+    /// <exception cref="InvalidOperationException">When a setting is out of range (named in the message).</exception>
     public static IHost Build(string? connection, LogLevel minimumLevel = LogLevel.Information, IDictionary<string, string?>? settings = null, bool timers = false, Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -37,9 +45,47 @@ public static class LocalHost
         builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
+        builder.Logging.AddFilter("DurableTask", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        builder.Services.AddTrainingPipeline(builder.Configuration).AddLocalTrainingHost(timers);
+
+        var options = TrainingPipelineServiceCollectionExtensions.Validated(
+            TrainingPipelineServiceCollectionExtensions.Bind<LocalHostOptions>(builder.Configuration, LocalHostOptions.Section), o => o.Validate());
+        builder.Services.AddSingleton(options);
+        builder.Services.AddTrainingPipeline(builder.Configuration).AddTrainingOrchestration();
         builder.Services.AddTrainingTelemetry(builder.Configuration);
+
+        // The engine first, so it is listening before the worker connects and stops after the worker.
+        var engine = new LocalDurableEngine(builder.Configuration, options);
+        var address = engine.Address;
+        builder.Services.AddHostedService(sp =>
+        {
+            engine.Loggers = sp.GetRequiredService<ILoggerFactory>();
+            return engine;
+        });
+        builder.Services.AddSingleton(sp => new StepSlots(options.MaxConcurrentJobs, sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
+        builder.Services.AddDurableTaskWorker(worker =>
+        {
+            worker.UseGrpc(address);
+            worker.AddTasks(tasks => tasks.AddTrainingTasks());
+            worker.Configure(o =>
+            {
+                o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentJobs + 4;
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = 10;
+            });
+        });
+        builder.Services.AddDurableTaskClient(client =>
+        {
+            client.UseGrpc(address);
+            client.RegisterDirectly();
+        });
+        builder.Services.AddHostedService<QueueJobListener>();
+        builder.Services.AddHostedService<EngineMaintenance>();
+        if (timers)
+        {
+            builder.Services.AddHostedService<LocalRetrainingScheduler>();
+        }
+
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

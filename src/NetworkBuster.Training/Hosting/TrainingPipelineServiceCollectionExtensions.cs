@@ -15,7 +15,7 @@ public static class TrainingPipelineServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the storage clients (from <c>AzureWebJobsStorage</c>), the steps, the registry and the activities.
-    /// Settings: <c>Training:Ingest</c>, <c>Training:Gate</c>, <c>Training:Registry</c>, <c>Training:Host</c>.
+    /// Settings: <c>Training:Ingest</c>, <c>Training:Gate</c>, <c>Training:Registry</c>, <c>Training:Workflow</c>.
     /// </summary>
     public static IServiceCollection AddTrainingPipeline(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,7 +23,6 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton(_ => StorageConnection.Create(configuration));
         services.AddSingleton(Bind<IngestOptions>(configuration, "Training:Ingest"));
         services.AddSingleton(Bind<GateOptions>(configuration, "Training:Gate"));
-        services.AddSingleton(Bind<LocalHostOptions>(configuration, "Training:Host"));
         services.AddSingleton(Validated(Bind<WorkflowOptions>(configuration, WorkflowOptions.Section), o => o.Validate()));
         services.AddSingleton(Bind<RegistryOptions>(configuration, "Training:Registry"));
         services.AddSingleton(TimeProvider.System);
@@ -40,33 +39,21 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton<Scoring.BatchScorer>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<TrainingActivities>();
-        services.AddSingleton<CheckpointStore>();
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<Scheduling.ScheduledJobPlanner>();
         services.AddSingleton<Scheduling.ScheduledRetraining>();
-        services.AddSingleton<JobProcessor>();
         return services;
     }
 
-    /// <summary>Adds the local host's queue listener and timers (the Functions app uses its own triggers instead).</summary>
-    public static IServiceCollection AddLocalTrainingHost(this IServiceCollection services, bool timers = true)
-    {
-        services.AddHostedService<QueueJobListener>();
-        if (timers)
-        {
-            services.AddHostedService<LocalRetrainingScheduler>();
-        }
-
-        return services;
-    }
-
-    private static T Validated<T>(T options, Func<T, IEnumerable<string>> validate)
+    /// <summary>Throws, naming every problem, when <paramref name="validate"/> finds any: options are checked at start.</summary>
+    public static T Validated<T>(T options, Func<T, IEnumerable<string>> validate)
     {
         var problems = validate(options).ToList();
         return problems.Count == 0 ? options : throw new InvalidOperationException("Invalid settings: " + string.Join(" ", problems));
     }
 
-    private static T Bind<T>(IConfiguration configuration, string section)
+    /// <summary>Binds a configuration section onto new options.</summary>
+    public static T Bind<T>(IConfiguration configuration, string section)
         where T : new()
     {
         var options = new T();

@@ -74,40 +74,6 @@ public sealed class RunStore(StorageClients storage)
             cancellationToken);
 
     /// <summary>
-    /// Claims a run for one host until <paramref name="until"/>: fails while another owner's claim is live, and
-    /// when another host claims it at the same moment (ETag).
-    /// </summary>
-    public async Task<bool> TryClaimAsync(string jobId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
-    {
-        var row = await GetAsync(jobId, cancellationToken);
-        if (row is null || RunStatus.IsTerminal(row.Status) || (row.LeaseOwner is { } other && other != owner && row.LeaseExpiresAt > now))
-        {
-            return false;
-        }
-
-        try
-        {
-            await _table.UpdateEntityAsync(
-                new TableEntity(jobId, TrainingRunRow.RowKeyValue) { [nameof(TrainingRunRow.LeaseOwner)] = owner, [nameof(TrainingRunRow.LeaseExpiresAt)] = until },
-                row.ETag,
-                TableUpdateMode.Merge,
-                cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Extends or releases (<paramref name="until"/> in the past) a claim this owner holds.</summary>
-    public async Task RenewClaimAsync(string jobId, string owner, DateTimeOffset until, CancellationToken cancellationToken = default) =>
-        await _table.UpsertEntityAsync(
-            new TableEntity(jobId, TrainingRunRow.RowKeyValue) { [nameof(TrainingRunRow.LeaseOwner)] = owner, [nameof(TrainingRunRow.LeaseExpiresAt)] = until },
-            TableUpdateMode.Merge,
-            cancellationToken);
-
-    /// <summary>
     /// Claims the right to allocate the job's version for <paramref name="claim"/>: succeeds when no other claim
     /// exists, when it is this claim, or when the other is older than <paramref name="staleBefore"/> (its execution
     /// died); fails for a second, concurrent execution before it can take a version number.

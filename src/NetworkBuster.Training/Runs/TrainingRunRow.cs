@@ -49,7 +49,7 @@ public sealed class TrainingRunRow : ITableEntity
 
     public int? TimeoutMinutes { get; set; }
 
-    /// <summary>The validated job as JSON, so a restarted host can resume it without the message.</summary>
+    /// <summary>The validated job as JSON, for operators (the orchestration's input holds the job it runs).</summary>
     public string? JobJson { get; set; }
 
     public string? InstanceId { get; set; }
@@ -59,12 +59,6 @@ public sealed class TrainingRunRow : ITableEntity
     public double? PrimaryMetricValue { get; set; }
 
     public string? PromotionDecision { get; set; }
-
-    /// <summary>The local host instance running the job (local host only; Durable dedupes by instance id).</summary>
-    public string? LeaseOwner { get; set; }
-
-    /// <summary>When the running host's claim lapses unless renewed.</summary>
-    public DateTimeOffset? LeaseExpiresAt { get; set; }
 
     /// <summary>The register execution that holds the right to allocate this job's version (Durable may run it twice).</summary>
     public string? RegistrationClaim { get; set; }

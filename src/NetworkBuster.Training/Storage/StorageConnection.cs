@@ -36,25 +36,33 @@ public static class StorageConnection
             return StorageClients.FromConnectionString(section.Value, retries);
         }
 
+        var (blob, queue, table, credential) = Endpoints(configuration, setting);
+        return StorageClients.FromEndpoints(blob, queue, table, credential, retries);
+    }
+
+    /// <summary>The service endpoints and credential of an identity-based connection.</summary>
+    /// <exception cref="InvalidOperationException">When the setting names neither an account nor endpoints.</exception>
+    public static (Uri Blob, Uri Queue, Uri Table, TokenCredential Credential) Endpoints(IConfiguration configuration, string setting = StorageNames.ConnectionSetting)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(setting);
         var credential = CreateCredential(section["credential"], section["clientId"]);
         if (section["accountName"] is { Length: > 0 } account)
         {
-            return StorageClients.FromEndpoints(
+            return (
                 new Uri($"https://{account}.blob.core.windows.net"),
                 new Uri($"https://{account}.queue.core.windows.net"),
                 new Uri($"https://{account}.table.core.windows.net"),
-                credential,
-                retries);
+                credential);
         }
 
         if (section["blobServiceUri"] is { Length: > 0 } blob)
         {
-            return StorageClients.FromEndpoints(
+            return (
                 new Uri(blob),
                 new Uri(section["queueServiceUri"] ?? throw Missing(setting, "queueServiceUri")),
                 new Uri(section["tableServiceUri"] ?? throw Missing(setting, "tableServiceUri")),
-                credential,
-                retries);
+                credential);
         }
 
         throw new InvalidOperationException(

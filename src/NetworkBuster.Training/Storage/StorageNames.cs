@@ -24,9 +24,6 @@ public static class StorageNames
     /// <summary>Append-only history of which version was current when, and who changed it; an addition to the contract.</summary>
     public const string HistoryTable = "ModelHistory";
 
-    /// <summary>Completed activity results of local runs, replayed after a restart; an addition to the contract.</summary>
-    public const string CheckpointsTable = "TrainingCheckpoints";
-
     /// <summary>One row per job.</summary>
     public const string RunsTable = "TrainingRuns";
 

@@ -15,7 +15,6 @@ public static class StorageProvisioner
             storage.PoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             storage.Registry.CreateIfNotExistsAsync(cancellationToken),
             storage.Runs.CreateIfNotExistsAsync(cancellationToken),
-            storage.History.CreateIfNotExistsAsync(cancellationToken),
-            storage.Tables.CreateTableIfNotExistsAsync(StorageNames.CheckpointsTable, cancellationToken));
+            storage.History.CreateIfNotExistsAsync(cancellationToken));
     }
 }

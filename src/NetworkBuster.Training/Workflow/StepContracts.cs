@@ -21,9 +21,20 @@ public static class StepResult
         where T : class => new(null, failure);
 }
 
+/// <summary>The job's deadline, for the long steps to stop themselves when the orchestration has given up on them.</summary>
+public interface IHasDeadline
+{
+    /// <summary>When the job times out (null: no deadline).</summary>
+    DateTimeOffset? Deadline { get; }
+}
+
 /// <summary>The ingest step's input.</summary>
 /// <param name="Job">The job.</param>
-public sealed record IngestInput(TrainingJob Job);
+public sealed record IngestInput(TrainingJob Job) : IHasDeadline
+{
+    /// <inheritdoc />
+    public DateTimeOffset? Deadline { get; init; }
+}
 
 /// <summary>What ingest produced: a reference to the split snapshots in staging, and the dataset's lineage.</summary>
 /// <param name="SnapshotPrefix">The staging folder of the snapshots.</param>
@@ -47,7 +58,11 @@ public sealed record IngestOutput(
 /// <summary>The train step's input.</summary>
 /// <param name="Job">The job.</param>
 /// <param name="Ingest">The snapshots to train on.</param>
-public sealed record TrainInput(TrainingJob Job, IngestOutput Ingest);
+public sealed record TrainInput(TrainingJob Job, IngestOutput Ingest) : IHasDeadline
+{
+    /// <inheritdoc />
+    public DateTimeOffset? Deadline { get; init; }
+}
 
 /// <summary>What train produced: the unregistered model in staging.</summary>
 /// <param name="ModelBlob">The staged model zip.</param>
@@ -67,7 +82,11 @@ public sealed record TrainOutput(string ModelBlob, string ModelSha256, long Mode
 /// <param name="Job">The job.</param>
 /// <param name="Ingest">The snapshots (the test split is scored).</param>
 /// <param name="Train">The candidate model.</param>
-public sealed record EvaluateInput(TrainingJob Job, IngestOutput Ingest, TrainOutput Train);
+public sealed record EvaluateInput(TrainingJob Job, IngestOutput Ingest, TrainOutput Train) : IHasDeadline
+{
+    /// <inheritdoc />
+    public DateTimeOffset? Deadline { get; init; }
+}
 
 /// <summary>What evaluate measured and decided.</summary>
 /// <param name="Metrics">Every metric of the candidate on the test split.</param>

@@ -35,7 +35,8 @@ public sealed class TrainingActivities(
     public async Task<StepResult<IngestOutput>> IngestAsync(IngestInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var result = await Guard(RunStep.Ingest, input.Job, () => ingestor.IngestAsync(input.Job, cancellationToken), cancellationToken);
+        using var deadline = UntilDeadline(input, cancellationToken);
+        var result = await Guard(RunStep.Ingest, input.Job, () => ingestor.IngestAsync(input.Job, deadline.Token), deadline.Token, cancellationToken);
         if (result.Value is { } output)
         {
             telemetry.RowsIngested(input.Job.Model, output.TrainRows + output.ValidationRows + output.TestRows);
@@ -45,18 +46,26 @@ public sealed class TrainingActivities(
     }
 
     /// <summary>The train activity.</summary>
-    public Task<StepResult<TrainOutput>> TrainAsync(TrainInput input, CancellationToken cancellationToken = default) =>
-        Guard(RunStep.Train, input?.Job, () => trainer.TrainAsync(input!.Job, input.Ingest, cancellationToken), cancellationToken);
+    public async Task<StepResult<TrainOutput>> TrainAsync(TrainInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var deadline = UntilDeadline(input, cancellationToken);
+        return await Guard(RunStep.Train, input.Job, () => trainer.TrainAsync(input.Job, input.Ingest, deadline.Token), deadline.Token, cancellationToken);
+    }
 
     /// <summary>The evaluate activity.</summary>
-    public Task<StepResult<EvaluateOutput>> EvaluateAsync(EvaluateInput input, CancellationToken cancellationToken = default) =>
-        Guard(RunStep.Evaluate, input?.Job, () => evaluator.EvaluateAsync(input!.Job, input.Ingest, input.Train, cancellationToken), cancellationToken);
+    public async Task<StepResult<EvaluateOutput>> EvaluateAsync(EvaluateInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var deadline = UntilDeadline(input, cancellationToken);
+        return await Guard(RunStep.Evaluate, input.Job, () => evaluator.EvaluateAsync(input.Job, input.Ingest, input.Train, deadline.Token), deadline.Token, cancellationToken);
+    }
 
     /// <summary>The register activity.</summary>
     public async Task<StepResult<RegisterOutput>> RegisterAsync(RegisterInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var result = await Guard(RunStep.Register, input.Job, () => registrar.RegisterAsync(input, cancellationToken), cancellationToken);
+        var result = await Guard(RunStep.Register, input.Job, () => registrar.RegisterAsync(input, cancellationToken), cancellationToken, cancellationToken);
         if (result.Value is not null)
         {
             telemetry.VersionRegistered(input.Job.Model, input.Evaluation.PrimaryMetric, input.Evaluation.PrimaryMetricValue);
@@ -97,7 +106,19 @@ public sealed class TrainingActivities(
         _ => throw new ArgumentException($"Unknown activity '{name}'.", nameof(name)),
     };
 
-    private async Task<StepResult<T>> Guard<T>(string name, TrainingJob? job, Func<Task<T>> step, CancellationToken cancellationToken)
+    /// <summary>The host's cancellation, also cancelled at the job's deadline: the orchestration has moved on by then.</summary>
+    private static CancellationTokenSource UntilDeadline(IHasDeadline input, CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (input.Deadline is { } deadline && deadline != DateTimeOffset.MaxValue)
+        {
+            source.CancelAfter(TimeSpan.FromTicks(Math.Max(0, (deadline - DateTimeOffset.UtcNow).Ticks)));
+        }
+
+        return source;
+    }
+
+    private async Task<StepResult<T>> Guard<T>(string name, TrainingJob? job, Func<Task<T>> step, CancellationToken stepToken, CancellationToken hostToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -119,7 +140,12 @@ public sealed class TrainingActivities(
             logger.LogError("Refused a tampered model: {ErrorMessage}", ex.Message);
             return StepResult.Fail<T>(new JobFailure(ErrorCode.TrainingFailed, ex.Message));
         }
-        catch (Exception ex) when (!FailureClassifier.IsTransient(ex) && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (OperationCanceledException) when (stepToken.IsCancellationRequested && !hostToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Step {Step} of {JobId} stopped at the job's deadline", name, job.JobId);
+            return StepResult.Fail<T>(new JobFailure(ErrorCode.Timeout, $"Expected step '{name}' to finish within timeoutMinutes={job.TimeoutMinutes}, but the deadline passed; it stopped."));
+        }
+        catch (Exception ex) when (!FailureClassifier.IsTransient(ex) && !(ex is OperationCanceledException && hostToken.IsCancellationRequested))
         {
             // Retrying cannot fix it (FailureClassifier): record it once instead of failing three times.
             logger.LogError(ex, "Step {Step} failed permanently with an unexpected {ExceptionType}", name, ex.GetType().Name);

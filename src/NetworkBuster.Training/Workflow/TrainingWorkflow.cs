@@ -33,7 +33,7 @@ public static class TrainingWorkflow
         try
         {
             await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 5, context.CurrentUtc) { IsStart = true });
-            var ingest = await context.CallActivityAsync<StepResult<IngestOutput>>(ActivityNames.Ingest, new IngestInput(job), deadline);
+            var ingest = await context.CallActivityAsync<StepResult<IngestOutput>>(ActivityNames.Ingest, new IngestInput(job) { Deadline = deadline }, deadline);
             if (ingest.Value is not { } snapshot)
             {
                 return await FailAsync(context, job, step, ingest.Failure!);
@@ -41,7 +41,7 @@ public static class TrainingWorkflow
 
             step = RunStep.Train;
             await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 30, context.CurrentUtc));
-            var train = await context.CallActivityAsync<StepResult<TrainOutput>>(ActivityNames.Train, new TrainInput(job, snapshot), deadline);
+            var train = await context.CallActivityAsync<StepResult<TrainOutput>>(ActivityNames.Train, new TrainInput(job, snapshot) { Deadline = deadline }, deadline);
             if (train.Value is not { } model)
             {
                 return await FailAsync(context, job, step, train.Failure!);
@@ -49,7 +49,7 @@ public static class TrainingWorkflow
 
             step = RunStep.Evaluate;
             await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 70, context.CurrentUtc));
-            var evaluate = await context.CallActivityAsync<StepResult<EvaluateOutput>>(ActivityNames.Evaluate, new EvaluateInput(job, snapshot, model), deadline);
+            var evaluate = await context.CallActivityAsync<StepResult<EvaluateOutput>>(ActivityNames.Evaluate, new EvaluateInput(job, snapshot, model) { Deadline = deadline }, deadline);
             if (evaluate.Value is not { } evaluation)
             {
                 return await FailAsync(context, job, step, evaluate.Failure!);

@@ -57,6 +57,13 @@ public class OperatorCommandsTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
         var one = await Run("runs", jobId, "--json");
         Assert.Equal(version, JsonDocument.Parse(one.Output).RootElement.GetProperty("version").GetInt32());
+
+        // Beside the run row: the Durable instance that ran it, read from the local host's task hub.
+        var instance = JsonDocument.Parse(one.Output).RootElement.GetProperty("instance");
+        Assert.Equal(("nbtrainlocal", "Completed"), (instance.GetProperty("taskHub").GetString(), instance.GetProperty("runtimeStatus").GetString()));
+        Assert.Contains("\"Status\":\"Succeeded\"", instance.GetProperty("customStatus").GetString(), StringComparison.Ordinal);
+        var text = await Run("runs", jobId);
+        Assert.Contains("Completed (task hub nbtrainlocal)", text.Output, StringComparison.Ordinal);
         var all = await Run("runs", "--json", "--top", "100");
         Assert.Contains(JsonDocument.Parse(all.Output).RootElement.EnumerateArray(), r => r.GetProperty("jobId").GetString() == jobId);
         var show = await Run("models", "show", $"performance-optimizer:{version}", "--json");
@@ -65,8 +72,8 @@ public class OperatorCommandsTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Equal(dataset, row.GetProperty("datasetBlob").GetString());
         Assert.False(string.IsNullOrEmpty(row.GetProperty("datasetETag").GetString()));
         Assert.Contains("endpoint", row.GetProperty("inputSchema").GetString(), StringComparison.Ordinal);
-        var text = await Run("models", "show", $"performance-optimizer:{version}");
-        Assert.Contains("Test-split metrics", text.Output, StringComparison.Ordinal);
+        var shown = await Run("models", "show", $"performance-optimizer:{version}");
+        Assert.Contains("Test-split metrics", shown.Output, StringComparison.Ordinal);
         var list = await Run("models", "list", "performance-optimizer", "--json");
         Assert.Contains(JsonDocument.Parse(list.Output).RootElement.EnumerateArray(), v => v.GetProperty("version").GetInt32() == version);
     }

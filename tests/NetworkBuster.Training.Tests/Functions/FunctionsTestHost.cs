@@ -27,6 +27,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _calls = new();
     private readonly ConcurrentDictionary<string, int> _failures = new();
     private readonly ConcurrentDictionary<string, Gate> _gates = new();
+    private readonly ConcurrentDictionary<string, object?> _inputs = new();
     private DurableTaskTestHost _host = null!;
 
     private FunctionsTestHost(ServiceProvider services) => Services = services;
@@ -43,6 +44,9 @@ public sealed class FunctionsTestHost : IAsyncDisposable
     public int Calls(string function) => _calls.GetValueOrDefault(function);
 
     public int Failures(string function) => _failures.GetValueOrDefault(function);
+
+    /// <summary>The input of the latest call of <paramref name="function"/>.</summary>
+    public T Input<T>(string function) => (T)_inputs[function]!;
 
     public JobQueueFunctions QueueFunctions => ActivatorUtilities.CreateInstance<JobQueueFunctions>(Services);
 
@@ -128,6 +132,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
         registry.AddActivityFunc<TInput, TOutput>(name, async (_, input) =>
         {
             Count(name);
+            _inputs[name] = input;
             if (_gates.TryGetValue(name, out var gate))
             {
                 await gate.ArriveAsync();

@@ -40,6 +40,7 @@ public sealed class HostProcess : IDisposable
             ["Training__Host__RetryDelay"] = "00:00:01",
             ["Training__Host__MinPollingInterval"] = "00:00:00.100",
             ["Training__Host__MaxPollingInterval"] = "00:00:00.500",
+            ["Training__Host__WorkItemVisibility"] = "00:00:10",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -1,22 +1,24 @@
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Scheduling;
-using NetworkBuster.Training.Storage;
 
-namespace NetworkBuster.Training.Hosting;
+namespace NetworkBuster.Training.Cli.Local;
 
 /// <summary>
 /// The local host's timer triggers: the same NCRONTAB schedules, slot job ids and skip-when-unchanged rule as the
 /// Functions app. After downtime it fires each schedule's latest missed slot once (not once per missed slot).
-/// Admitted jobs go onto the jobs queue, so they share the host's concurrency limit and retry semantics.
+/// Admitted jobs start their orchestration directly (instance id = the slot's job id), as the Functions timers do.
 /// </summary>
 /// <param name="configuration">Schedules (<c>{Preset}Schedule</c> settings).</param>
 /// <param name="retraining">Handles fires.</param>
-/// <param name="storage">The storage account.</param>
+/// <param name="starter">Starts the slot's orchestration.</param>
+/// <param name="client">The engine's client.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Logger.</param>
-public sealed class LocalRetrainingScheduler(IConfiguration configuration, ScheduledRetraining retraining, StorageClients storage, TimeProvider time, ILogger<LocalRetrainingScheduler> logger)
+public sealed class LocalRetrainingScheduler(IConfiguration configuration, ScheduledRetraining retraining, OrchestrationStarter starter, DurableTaskClient client, TimeProvider time, ILogger<LocalRetrainingScheduler> logger)
     : BackgroundService
 {
     /// <inheritdoc />
@@ -45,9 +47,9 @@ public sealed class LocalRetrainingScheduler(IConfiguration configuration, Sched
         try
         {
             var fire = await retraining.FireAsync(schedule, time.GetUtcNow().UtcDateTime, stoppingToken);
-            if (fire.Admission is { Outcome: AdmissionOutcome.Start, Job: { } job })
+            if (fire.Admission is { } admitted)
             {
-                await storage.JobsQueue.SendMessageAsync(Jobs.JobMessageWriter.ToJson(job), stoppingToken);
+                await starter.StartAsync(client, admitted, stoppingToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
