@@ -26,8 +26,9 @@ public sealed class EngineMaintenance(RunReconciler reconciler, DurableTaskClien
             try
             {
                 int repaired = await reconciler.ReconcileAsync(client, stoppingToken);
+                // The sidecar requires a lower bound (CreatedFrom), though the SDK's filter makes it optional.
                 var purged = await client.PurgeAllInstancesAsync(
-                    new PurgeInstancesFilter(CreatedTo: time.GetUtcNow() - options.HistoryRetention, Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated]),
+                    new PurgeInstancesFilter(CreatedFrom: DateTimeOffset.UnixEpoch, CreatedTo: time.GetUtcNow() - options.HistoryRetention, Statuses: [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated]),
                     stoppingToken);
                 logger.LogInformation("Maintenance: {Repaired} run row(s) reconciled, {Purged} instance(s) older than {Retention} purged", repaired, purged.PurgedInstanceCount, options.HistoryRetention);
             }

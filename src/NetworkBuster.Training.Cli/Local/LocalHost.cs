@@ -46,6 +46,9 @@ public static class LocalHost
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
         builder.Logging.AddFilter("DurableTask", LogLevel.Warning);
+
+        // Abandoned-message and slow-partition-table notices under bursts are the engine's normal flow control.
+        builder.Logging.AddFilter("DurableTask.AzureStorage", LogLevel.Error);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 

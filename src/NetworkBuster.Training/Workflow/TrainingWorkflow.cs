@@ -32,33 +32,40 @@ public static class TrainingWorkflow
         string step = RunStep.Ingest;
         try
         {
-            await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 5, context.CurrentUtc) { IsStart = true });
-            var ingest = await context.CallActivityAsync<StepResult<IngestOutput>>(ActivityNames.Ingest, new IngestInput(job) { Deadline = deadline }, deadline);
+            var ingest = await StepAsync(
+                context,
+                new RunUpdate(job.JobId, RunStatus.Running, step, 5, context.CurrentUtc) { IsStart = true },
+                () => context.CallActivityAsync<StepResult<IngestOutput>>(ActivityNames.Ingest, new IngestInput(job) { Deadline = deadline }, deadline));
             if (ingest.Value is not { } snapshot)
             {
                 return await FailAsync(context, job, step, ingest.Failure!);
             }
 
             step = RunStep.Train;
-            await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 30, context.CurrentUtc));
-            var train = await context.CallActivityAsync<StepResult<TrainOutput>>(ActivityNames.Train, new TrainInput(job, snapshot) { Deadline = deadline }, deadline);
+            var train = await StepAsync(
+                context,
+                new RunUpdate(job.JobId, RunStatus.Running, step, 30, context.CurrentUtc),
+                () => context.CallActivityAsync<StepResult<TrainOutput>>(ActivityNames.Train, new TrainInput(job, snapshot) { Deadline = deadline }, deadline));
             if (train.Value is not { } model)
             {
                 return await FailAsync(context, job, step, train.Failure!);
             }
 
             step = RunStep.Evaluate;
-            await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 70, context.CurrentUtc));
-            var evaluate = await context.CallActivityAsync<StepResult<EvaluateOutput>>(ActivityNames.Evaluate, new EvaluateInput(job, snapshot, model) { Deadline = deadline }, deadline);
+            var evaluate = await StepAsync(
+                context,
+                new RunUpdate(job.JobId, RunStatus.Running, step, 70, context.CurrentUtc),
+                () => context.CallActivityAsync<StepResult<EvaluateOutput>>(ActivityNames.Evaluate, new EvaluateInput(job, snapshot, model) { Deadline = deadline }, deadline));
             if (evaluate.Value is not { } evaluation)
             {
                 return await FailAsync(context, job, step, evaluate.Failure!);
             }
 
             step = RunStep.Register;
-            await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Running, step, 90, context.CurrentUtc));
-            var register = await context.CallActivityAsync<StepResult<RegisterOutput>>(
-                ActivityNames.Register, new RegisterInput(job, context.InstanceId, snapshot, model, evaluation), deadline);
+            var register = await StepAsync(
+                context,
+                new RunUpdate(job.JobId, RunStatus.Running, step, 90, context.CurrentUtc),
+                () => context.CallActivityAsync<StepResult<RegisterOutput>>(ActivityNames.Register, new RegisterInput(job, context.InstanceId, snapshot, model, evaluation), deadline));
             if (register.Value is not { } registered)
             {
                 return await FailAsync(context, job, step, register.Failure!);
@@ -82,6 +89,18 @@ public static class TrainingWorkflow
         {
             return await FailAsync(context, job, step, new JobFailure(ErrorCode.Timeout, $"Expected the job to finish within timeoutMinutes={job.TimeoutMinutes}, but it was still in step '{step}' at the deadline."));
         }
+    }
+
+    /// <summary>
+    /// Records that a step starts and runs it at the same time (one engine round trip instead of two); both must
+    /// finish before the next step, so run rows never go backwards. Scheduled in the same order on every replay.
+    /// </summary>
+    private static async Task<T> StepAsync<T>(IWorkflowContext context, RunUpdate starting, Func<Task<T>> step)
+    {
+        var reported = context.ReportAsync(starting);
+        var result = step();
+        await Task.WhenAll(reported, result);
+        return await result;
     }
 
     private static async Task<WorkflowResult> FailAsync(IWorkflowContext context, TrainingJob job, string step, JobFailure failure)

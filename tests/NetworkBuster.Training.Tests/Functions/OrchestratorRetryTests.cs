@@ -37,7 +37,7 @@ public class OrchestratorRetryTests
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status} {run.ErrorCode} {run.ErrorMessage}");
         Assert.Equal(OrchestrationRuntimeStatus.Completed, ended.RuntimeStatus);
         Assert.InRange(host.Failures(ActivityNames.RecordRun), 1, Retry.MaxAttempts - 1);
-        Assert.Equal(1, host.Calls(ActivityNames.Ingest));
+        Assert.InRange(host.Calls(ActivityNames.Ingest), 1, Retry.MaxAttempts);
         Assert.Single(await new ModelRegistry(outage.Storage).ListAsync("performance-optimizer"), r => r.JobId == job.JobId);
     }
 
@@ -57,7 +57,7 @@ public class OrchestratorRetryTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, ended.RuntimeStatus);
         Assert.Equal((RunStatus.Failed, nameof(ErrorCode.StorageUnavailable)), (run.Status, run.ErrorCode));
         Assert.Contains("RecordRun failed after retries", run.ErrorMessage, StringComparison.Ordinal);
-        Assert.Equal(0, host.Calls(ActivityNames.Ingest));
+        Assert.Equal(0, host.Calls(ActivityNames.Train));
         Assert.True(host.Failures(ActivityNames.RecordRun) >= Retry.MaxAttempts);
     }
 

@@ -39,7 +39,7 @@ public class TrainingOrchestratorTests(AzuriteFixture azurite) : IClassFixture<A
             var instance = await host.Client.GetInstanceAsync(jobId, getInputsAndOutputs: true);
             Assert.Equal(new TrainingStatus(steps[i].Item2, steps[i].Item3, RunStatus.Running), instance!.ReadCustomStatusAs<TrainingStatus>());
             Assert.Equal(OrchestrationRuntimeStatus.Running, instance.RuntimeStatus);
-            Assert.Equal((RunStatus.Running, steps[i].Item2), await RowStateAsync(host, jobId));
+            Assert.Equal((RunStatus.Running, steps[i].Item2), await RowStateAsync(host, jobId, steps[i].Item2));
             gates[i].Release();
         }
 
@@ -145,9 +145,17 @@ public class TrainingOrchestratorTests(AzuriteFixture azurite) : IClassFixture<A
         Assert.Equal([version, version, version], [.. versions, ended.ReadOutputAs<WorkflowResult>()!.Version!.Value]);
     }
 
-    private static async Task<(string, string?)> RowStateAsync(FunctionsTestHost host, string jobId)
+    /// <summary>The row's state once it reaches <paramref name="step"/> (its update runs beside the step), within 10 s.</summary>
+    private static async Task<(string, string?)> RowStateAsync(FunctionsTestHost host, string jobId, string step)
     {
+        var until = DateTime.UtcNow.AddSeconds(10);
         var row = (await host.Runs.GetAsync(jobId))!;
+        while (row.Step != step && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+            row = (await host.Runs.GetAsync(jobId))!;
+        }
+
         return (row.Status, row.Step);
     }
 }

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using NetworkBuster.Training.Runs;
+using NetworkBuster.Training.Tests.Infrastructure;
+
+namespace NetworkBuster.Training.Tests.Hosting;
+
+/// <summary>The local host's upkeep of its task hub, on the real engine.</summary>
+public class EngineMaintenanceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task CompletedInstancesOlderThanTheRetention_ArePurged_AndTheRunRowStays()
+    {
+        var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 500);
+        var jobId = TestData.Unique("purge");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Training:Host:HistoryRetention"] = "00:00:01",
+            ["Training:Host:MaintenanceInterval"] = "00:00:02",
+        });
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+
+        await azurite.Storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new { jobId, model = "performance-optimizer", dataset, hyperparameters = new { numberOfTrees = 10 } }));
+        var run = await new RunStore(azurite.Storage).WaitAsync(jobId, TimeSpan.FromMinutes(2));
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (await client.GetInstanceAsync(jobId) is not null)
+        {
+            Assert.True(DateTime.UtcNow < until, "the completed instance was not purged within 30 s");
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(RunStatus.Succeeded, (await new RunStore(azurite.Storage).GetAsync(jobId))!.Status);
+    }
+}
