@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;
 

@@ -2,7 +2,7 @@ using DurableTask.Core.Exceptions;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;
 

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Benchmarks;
+using NetworkBuster.Training.Cli.Benchmarks;
 using NetworkBuster.Training.Cli.Commands.Bench;
 using NetworkBuster.Training.Cli.Local;
 using NetworkBuster.Training.Datasets;

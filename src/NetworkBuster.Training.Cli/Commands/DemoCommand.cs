@@ -4,7 +4,7 @@ using System.Text.Json;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
-using NetworkBuster.Training.Samples;
+using NetworkBuster.Training.Cli.Samples;
 using Spectre.Console;
 
 namespace NetworkBuster.Training.Cli.Commands;

@@ -5,7 +5,7 @@ using System.Text.Json;
 using NetworkBuster.Training.Cli.Local;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Runs;
-using NetworkBuster.Training.Samples;
+using NetworkBuster.Training.Cli.Samples;
 using NetworkBuster.Training.Training;
 using Spectre.Console;
 

@@ -2,7 +2,7 @@ using Azure.Storage.Queues.Models;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Workflow;

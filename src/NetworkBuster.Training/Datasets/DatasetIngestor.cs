@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net;
 using Azure;
 using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Storage;
-using NetworkBuster.Training.Workflow;
 
 namespace NetworkBuster.Training.Datasets;
 

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Training;
-using NetworkBuster.Training.Workflow;
 
 namespace NetworkBuster.Training.Evaluation;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Registry;

@@ -53,6 +53,17 @@ public static class JobMessageWriter
             message["spec"] = JsonNode.Parse(spec.GetRawText());
         }
 
+        if (job.Search is { } search)
+        {
+            var searchJson = new JsonObject { ["kind"] = search.Kind, ["trials"] = search.Trials, ["minutes"] = search.Minutes };
+            if (search.Trainers is { } trainers)
+            {
+                searchJson["trainers"] = new JsonArray([.. trainers.Select(t => (JsonNode?)t)]);
+            }
+
+            message["search"] = searchJson;
+        }
+
         return message.ToJsonString();
     }
 }

@@ -12,7 +12,6 @@ namespace NetworkBuster.Training.Presets;
 /// <param name="DefaultSchedule">The NCRONTAB schedule (UTC) of its retraining timer.</param>
 /// <param name="ScheduleSetting">The app setting that overrides <paramref name="DefaultSchedule"/>.</param>
 /// <param name="DefaultSplit">The split kind used when a job names none.</param>
-/// <param name="IsTrainable">Whether this build can train it yet.</param>
 /// <param name="Options">Preset options a job sets beside the trainer's hyperparameters (e.g. <c>horizonDays</c>), validated the same way.</param>
 public sealed record ModelPreset(
     string Name,
@@ -23,5 +22,4 @@ public sealed record ModelPreset(
     string DefaultSchedule,
     string ScheduleSetting,
     string DefaultSplit,
-    bool IsTrainable,
     IReadOnlyList<HyperparameterDefinition>? Options = null);

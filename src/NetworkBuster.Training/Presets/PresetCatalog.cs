@@ -21,7 +21,6 @@ public static class PresetCatalog
         "0 0 2 * * *",
         "VisitorBehaviorSchedule",
         SplitSpec.Random,
-        IsTrainable: true,
         [new("horizonDays", 1, 365, IsInteger: false, Default: DatasetShapers.DefaultHorizonDays)]);
 
     /// <summary>Energy (and carbon) forecast from load, calendar and lag features.</summary>
@@ -37,8 +36,7 @@ public static class PresetCatalog
         "sdca",
         "0 0 3 * * 0",
         "SustainabilitySchedule",
-        SplitSpec.Time,
-        IsTrainable: true);
+        SplitSpec.Time);
 
     /// <summary>Response time per endpoint from load and cache behaviour.</summary>
     public static readonly ModelPreset PerformanceOptimizer = new(
@@ -59,8 +57,7 @@ public static class PresetCatalog
         "fasttree",
         "0 5 * * * *",
         "PerformanceOptimizerSchedule",
-        SplitSpec.Random,
-        IsTrainable: true);
+        SplitSpec.Random);
 
     /// <summary>A user's rating of content and top-N recommendations.</summary>
     public static readonly ModelPreset ContentRecommender = new(
@@ -75,8 +72,7 @@ public static class PresetCatalog
         "mf",
         "0 */15 * * * *",
         "ContentRecommenderSchedule",
-        SplitSpec.Time,
-        IsTrainable: true);
+        SplitSpec.Time);
 
     /// <summary>All presets, in the contract's order.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } = [VisitorBehavior, Sustainability, PerformanceOptimizer, ContentRecommender];

@@ -1,10 +1,10 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Storage;
-using NetworkBuster.Training.Workflow;
 
 namespace NetworkBuster.Training.Registry;
 

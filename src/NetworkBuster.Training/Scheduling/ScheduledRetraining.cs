@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Runs;
 
 namespace NetworkBuster.Training.Scheduling;

@@ -1,4 +1,5 @@
 using Azure;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
 
 namespace NetworkBuster.Training.Workflow;

@@ -5,6 +5,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Cli;
 
 /// <summary><c>nbtrain bench --quick</c> as a real process: the CI-sized smoke run of every benchmark group.</summary>
+[Trait("Tier", "Integration")]
 public class BenchCommandTests
 {
     private static readonly string[] Groups = ["ingest", "overhead", "trainers", "memory", "latency"];

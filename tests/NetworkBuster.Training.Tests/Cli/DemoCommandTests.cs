@@ -3,6 +3,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Cli;
 
 /// <summary>The README's main command, run as a real process: it starts Azurite itself when no storage is configured.</summary>
+[Trait("Tier", "Integration")]
 public class DemoCommandTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Cli;
 
+[Trait("Tier", "Integration")]
 public class LocalToolingTests
 {
     [Theory]

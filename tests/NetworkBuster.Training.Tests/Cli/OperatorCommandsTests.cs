@@ -6,6 +6,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Cli;
 
 /// <summary>Every operator command, run as the real nbtrain process against a real Azurite and a running local host.</summary>
+[Trait("Tier", "Integration")]
 public class OperatorCommandsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private Task<Nbtrain.Result> Run(params string[] arguments) => Nbtrain.RunAsync([.. arguments, "--connection", azurite.ConnectionString]);

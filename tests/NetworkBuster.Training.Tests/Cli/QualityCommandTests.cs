@@ -3,6 +3,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Cli;
 
 /// <summary><c>nbtrain quality</c> on a slice of the real files, as a real process through the whole pipeline.</summary>
+[Trait("Tier", "Integration")]
 public class QualityCommandTests
 {
     [SkippableFact]

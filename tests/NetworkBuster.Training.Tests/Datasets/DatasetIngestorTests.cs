@@ -6,6 +6,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Datasets;
 
+[Trait("Tier", "Integration")]
 public class DatasetIngestorTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private DatasetIngestor Ingestor(IDictionary<string, string?>? settings = null) =>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using NetworkBuster.Training.Benchmarks;
-using NetworkBuster.Training.Samples;
+using NetworkBuster.Training.Cli.Benchmarks;
+using NetworkBuster.Training.Cli.Samples;
 
 namespace NetworkBuster.Training.Tests.Datasets;
 

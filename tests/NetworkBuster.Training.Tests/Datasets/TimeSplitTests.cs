@@ -11,6 +11,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Datasets;
 
 /// <summary>Time splits never look ahead: test rows are the newest, and lags come only from earlier readings.</summary>
+[Trait("Tier", "Integration")]
 public class TimeSplitTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]

@@ -1,8 +1,8 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Cli.Local;
-using NetworkBuster.Training.Hosting;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Registry;
@@ -17,6 +17,7 @@ namespace NetworkBuster.Training.Tests.Functions;
 /// The orchestrator's retry policy against a real storage outage: Azurite (data on disk) stopped while the
 /// instance runs, storage clients without their own retries, so every failure reaches the Durable policy.
 /// </summary>
+[Trait("Tier", "Integration")]
 public class OrchestratorRetryTests
 {
     private static readonly ActivityRetry Retry = new(3, TimeSpan.FromSeconds(2), 2.0);

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Admissions;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
-using NetworkBuster.Training.Samples;
+using NetworkBuster.Training.Cli.Samples;
 using NetworkBuster.Training.Tests.Infrastructure;
 using NetworkBuster.Training.Workflow;
 
@@ -16,6 +17,7 @@ namespace NetworkBuster.Training.Tests.Functions;
 /// The Functions app's <c>TrainingOrchestrator</c> and activity functions on the Durable Task engine
 /// (<c>DurableTaskTestHost</c>), with real storage (Azurite) and real training.
 /// </summary>
+[Trait("Tier", "Integration")]
 public class TrainingOrchestratorTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);

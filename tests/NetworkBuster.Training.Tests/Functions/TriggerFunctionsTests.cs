@@ -10,6 +10,7 @@ using NetworkBuster.Training.Workflow;
 namespace NetworkBuster.Training.Tests.Functions;
 
 /// <summary>The Functions app's queue and timer functions, called with the Durable client of a running engine.</summary>
+[Trait("Tier", "Integration")]
 public class TriggerFunctionsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static QueueMessage Message(string text, string id) =>

@@ -6,6 +6,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Hosting;
 
 /// <summary>A job dropped the way many users drop one: <c>az storage message put</c>, which sends plain text.</summary>
+[Trait("Tier", "Integration")]
 public class AzureCliMessageTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [SkippableFact]

@@ -6,6 +6,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Hosting;
 
 /// <summary>Custom <c>spec</c> jobs through the queue and the local host: messy CSVs in, metrics in the registry out.</summary>
+[Trait("Tier", "Integration")]
 public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] SearchedTrainers = ["fasttree", "sdca"];

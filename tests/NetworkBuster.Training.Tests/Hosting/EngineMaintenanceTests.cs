@@ -7,6 +7,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Hosting;
 
 /// <summary>The local host's upkeep of its task hub, on the real engine.</summary>
+[Trait("Tier", "Integration")]
 public class EngineMaintenanceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]

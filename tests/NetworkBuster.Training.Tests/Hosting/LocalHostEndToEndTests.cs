@@ -2,15 +2,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
-using NetworkBuster.Training.Samples;
+using NetworkBuster.Training.Cli.Samples;
 using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Hosting;
 
 /// <summary>The local host against a real Azurite: messages in, run rows, registry rows and model blobs out.</summary>
+[Trait("Tier", "Integration")]
 public class LocalHostEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);

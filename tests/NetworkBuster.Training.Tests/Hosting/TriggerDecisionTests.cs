@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Tests.Infrastructure;
@@ -8,6 +8,7 @@ using NetworkBuster.Training.Workflow;
 namespace NetworkBuster.Training.Tests.Hosting;
 
 /// <summary>The decisions the queue trigger (local and Functions) makes, against real run rows.</summary>
+[Trait("Tier", "Integration")]
 public class TriggerDecisionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private JobAdmission Admission => Pipeline.Services(azurite.ConnectionString).GetRequiredService<JobAdmission>();

@@ -1,5 +1,5 @@
 using System.Text;
-using NetworkBuster.Training.Samples;
+using NetworkBuster.Training.Cli.Samples;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Tests.Infrastructure;

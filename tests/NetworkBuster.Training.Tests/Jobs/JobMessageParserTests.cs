@@ -108,4 +108,23 @@ public class JobMessageParserTests
 
         Assert.Equal(ErrorCode.InvalidMessage, failure.Code);
     }
+
+    [Theory]
+    [InlineData("""{"jobId":"rt-1","model":"performance-optimizer","dataset":"performance-optimizer/a.csv","trainer":"lightgbm","hyperparameters":{"numberOfTrees":50},"priority":"high","timeoutMinutes":7,"promotion":"never","split":{"kind":"random","test":0.25,"validation":0.15,"seed":9},"search":{"kind":"grid","trials":4,"minutes":2,"trainers":["lightgbm","fasttree"]}}""")]
+    [InlineData("""{"jobId":"rt-2","model":"churn-custom","dataset":"x/churn.csv","spec":{"task":"binary","label":"Churn","seed":3},"split":{"kind":"kfold","folds":4}}""")]
+    [InlineData("""{"jobId":"rt-3","model":"performance-optimizer","dataset":"performance-optimizer/a.csv","split":{"kind":"files","test":"performance-optimizer/test.csv"}}""")]
+    public void Writer_RoundTripsEveryField(string message)
+    {
+        var job = JobMessageParser.Parse(message, "m").Job!;
+
+        var again = JobMessageParser.Parse(JobMessageWriter.ToJson(job), "other").Job!;
+
+        Assert.Equal(
+            (job.JobId, job.Model, job.Dataset, job.Trainer, job.Priority, job.TimeoutMinutes, job.Promotion, job.Split, job.Spec?.GetRawText()),
+            (again.JobId, again.Model, again.Dataset, again.Trainer, again.Priority, again.TimeoutMinutes, again.Promotion, again.Split, again.Spec?.GetRawText()));
+        Assert.Equal(job.Hyperparameters.OrderBy(h => h.Key), again.Hyperparameters.OrderBy(h => h.Key));
+        Assert.Equal((job.Search?.Kind, job.Search?.Trials, job.Search?.Minutes), (again.Search?.Kind, again.Search?.Trials, again.Search?.Minutes));
+        Assert.Equal(job.Search?.Trainers ?? [], again.Search?.Trainers ?? []);
+        Assert.Equal(JobMessageWriter.ToJson(job), JobMessageWriter.ToJson(again));
+    }
 }

@@ -1,9 +1,10 @@
-using NetworkBuster.Training.Samples;
+using NetworkBuster.Training.Cli.Samples;
 using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Presets;
 
 /// <summary>Each preset, end to end through the queue on generated data with a known signal, against its trivial baseline.</summary>
+[Trait("Tier", "Integration")]
 public class PresetQualityTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] BinaryMetrics = ["Precision", "Recall", "F1", "AUCPR", "LogLoss", "TruePositives", "FalsePositives", "TrueNegatives", "FalseNegatives"];

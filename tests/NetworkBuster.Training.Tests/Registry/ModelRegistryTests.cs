@@ -7,6 +7,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Registry;
 
+[Trait("Tier", "Integration")]
 public class ModelRegistryTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static readonly DateTimeOffset At = new(2025, 1, 15, 0, 0, 0, TimeSpan.Zero);

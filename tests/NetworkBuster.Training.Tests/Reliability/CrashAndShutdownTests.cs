@@ -9,6 +9,7 @@ namespace NetworkBuster.Training.Tests.Reliability;
 /// The real host process killed (SIGKILL) or interrupted (SIGINT) in the middle of a job: the Durable engine
 /// resumes the instance from its history in the next host.
 /// </summary>
+[Trait("Tier", "Integration")]
 public class CrashAndShutdownTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private RunStore Runs => new(azurite.Storage);

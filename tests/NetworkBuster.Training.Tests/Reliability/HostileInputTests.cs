@@ -1,12 +1,13 @@
 using System.Text.Json;
-using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Runs;
-using NetworkBuster.Training.Samples;
+using NetworkBuster.Training.Cli.Samples;
 using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Reliability;
 
 /// <summary>Hostile input through the queue into the real host: each ends as a Failed run naming what was expected and found.</summary>
+[Trait("Tier", "Integration")]
 public class HostileInputTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private sealed record Case(string JobId, string Message, string Code, string Mention);

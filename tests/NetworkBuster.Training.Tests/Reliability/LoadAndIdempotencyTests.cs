@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
@@ -7,6 +8,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Reliability;
 
+[Trait("Tier", "Integration")]
 public class LoadAndIdempotencyTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private RunStore Runs => new(azurite.Storage);
@@ -70,7 +72,7 @@ public class LoadAndIdempotencyTests(AzuriteFixture azurite) : IClassFixture<Azu
         var job = NetworkBuster.Training.Jobs.JobMessageParser.Parse(JsonSerializer.Serialize(new { jobId = TestData.Unique("late"), model = "performance-optimizer", dataset, timeoutMinutes = 1 }), "m").Job!;
         var activities = services.GetRequiredService<NetworkBuster.Training.Workflow.TrainingActivities>();
 
-        var result = await activities.IngestAsync(new NetworkBuster.Training.Workflow.IngestInput(job) { Deadline = DateTimeOffset.UtcNow.AddSeconds(-1) });
+        var result = await activities.IngestAsync(new IngestInput(job) { Deadline = DateTimeOffset.UtcNow.AddSeconds(-1) });
 
         Assert.Equal(NetworkBuster.Training.Jobs.ErrorCode.Timeout, result.Failure!.Code);
         Assert.Contains("timeoutMinutes=1", result.Failure.Message, StringComparison.Ordinal);

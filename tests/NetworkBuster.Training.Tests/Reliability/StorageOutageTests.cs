@@ -8,6 +8,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Reliability;
 
 /// <summary>Storage (a real Azurite, with its data on disk) stopped for 30 s in the middle of a run.</summary>
+[Trait("Tier", "Integration")]
 public class StorageOutageTests
 {
     [Fact]

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using NetworkBuster.Training.Hosting;
+using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
@@ -10,6 +10,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Scheduling;
 
+[Trait("Tier", "Integration")]
 public class RetrainingScheduleTests
 {
     private static RetrainingSchedule Hourly => new(PresetCatalog.PerformanceOptimizer, "0 5 * * * *");

@@ -7,6 +7,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Telemetry;
 
+[Trait("Tier", "Integration")]
 public class TrainingTelemetryTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]

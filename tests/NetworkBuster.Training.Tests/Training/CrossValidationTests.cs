@@ -7,6 +7,7 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Training;
 
 /// <summary>The contract's kfold split: cross-validated metrics as mean and spread, then a final fit on all rows.</summary>
+[Trait("Tier", "Integration")]
 public class CrossValidationTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using NetworkBuster.Training.Benchmarks;
+using NetworkBuster.Training.Cli.Benchmarks;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Storage;
 

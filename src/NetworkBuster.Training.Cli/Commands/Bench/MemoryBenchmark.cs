@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Benchmarks;
+using NetworkBuster.Training.Cli.Benchmarks;
 using NetworkBuster.Training.Hosting;
 using NetworkBuster.Training.Storage;
 

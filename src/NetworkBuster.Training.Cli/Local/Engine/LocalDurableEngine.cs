@@ -10,7 +10,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Hosting;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Cli.Local.Engine;

@@ -1,4 +1,4 @@
-namespace NetworkBuster.Training.Hosting;
+namespace NetworkBuster.Training.Admissions;
 
 /// <summary>The state of an orchestration instance, as far as starting one matters (no Durable types in the core).</summary>
 public enum InstanceState

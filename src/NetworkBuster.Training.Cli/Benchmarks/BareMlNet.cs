@@ -6,7 +6,7 @@ using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Transforms;
 using NetworkBuster.Training.Training;
 
-namespace NetworkBuster.Training.Benchmarks;
+namespace NetworkBuster.Training.Cli.Benchmarks;
 
 /// <summary>What a bare ML.NET run measured.</summary>
 /// <param name="Elapsed">Load, fit, evaluate and save, end to end.</param>

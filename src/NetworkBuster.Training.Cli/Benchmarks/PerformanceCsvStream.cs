@@ -1,7 +1,7 @@
 using System.Text;
-using NetworkBuster.Training.Samples;
+using NetworkBuster.Training.Cli.Samples;
 
-namespace NetworkBuster.Training.Benchmarks;
+namespace NetworkBuster.Training.Cli.Benchmarks;
 
 /// <summary>
 /// A read-only stream of generated <c>performance-optimizer</c> CSV (header first), produced row by row as it is

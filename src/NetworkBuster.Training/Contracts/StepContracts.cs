@@ -1,6 +1,6 @@
 using NetworkBuster.Training.Jobs;
 
-namespace NetworkBuster.Training.Workflow;
+namespace NetworkBuster.Training.Contracts;
 
 /// <summary>What an activity returns: a value, or a permanent failure that must not be retried.</summary>
 /// <typeparam name="T">The value's type.</typeparam>

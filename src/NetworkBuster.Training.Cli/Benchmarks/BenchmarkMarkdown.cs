@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace NetworkBuster.Training.Benchmarks;
+namespace NetworkBuster.Training.Cli.Benchmarks;
 
 /// <summary>Writes a benchmark run as a markdown section: machine, table of figures, recommendations.</summary>
 public static class BenchmarkMarkdown

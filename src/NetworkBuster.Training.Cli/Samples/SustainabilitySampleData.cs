@@ -1,7 +1,7 @@
 using System.Globalization;
-using static NetworkBuster.Training.Samples.SampleRandom;
+using static NetworkBuster.Training.Cli.Samples.SampleRandom;
 
-namespace NetworkBuster.Training.Samples;
+namespace NetworkBuster.Training.Cli.Samples;
 
 /// <summary>
 /// Realistic hourly <c>sustainability-predictor</c> readings with a known signal: requests follow a business-hours and

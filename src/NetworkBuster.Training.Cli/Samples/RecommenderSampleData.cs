@@ -1,7 +1,7 @@
 using System.Globalization;
-using static NetworkBuster.Training.Samples.SampleRandom;
+using static NetworkBuster.Training.Cli.Samples.SampleRandom;
 
-namespace NetworkBuster.Training.Samples;
+namespace NetworkBuster.Training.Cli.Samples;
 
 /// <summary>The size of a generated ratings dataset.</summary>
 /// <param name="Users">Users.</param>

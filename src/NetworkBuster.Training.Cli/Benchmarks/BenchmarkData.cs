@@ -4,7 +4,7 @@ using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Storage;
 
-namespace NetworkBuster.Training.Benchmarks;
+namespace NetworkBuster.Training.Cli.Benchmarks;
 
 /// <summary>Generated datasets and jobs for benchmarks.</summary>
 public static class BenchmarkData

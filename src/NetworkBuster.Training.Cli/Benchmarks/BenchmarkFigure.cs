@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NetworkBuster.Training.Benchmarks;
+namespace NetworkBuster.Training.Cli.Benchmarks;
 
 /// <summary>
 /// One benchmark figure printed beside a reference measured in the same run, so that a noisy, shared machine moves

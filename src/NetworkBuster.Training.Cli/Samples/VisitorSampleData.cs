@@ -1,7 +1,7 @@
 using System.Globalization;
-using static NetworkBuster.Training.Samples.SampleRandom;
+using static NetworkBuster.Training.Cli.Samples.SampleRandom;
 
-namespace NetworkBuster.Training.Samples;
+namespace NetworkBuster.Training.Cli.Samples;
 
 /// <summary>
 /// Realistic <c>visitor-behavior-model</c> sessions with a known signal: each user has a latent return rate (sessions

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Storage;
 
-namespace NetworkBuster.Training.Benchmarks;
+namespace NetworkBuster.Training.Cli.Benchmarks;
 
 /// <summary>What one ingest case measured.</summary>
 /// <param name="Bytes">The CSV's size.</param>

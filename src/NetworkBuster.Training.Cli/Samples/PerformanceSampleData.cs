@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NetworkBuster.Training.Samples;
+namespace NetworkBuster.Training.Cli.Samples;
 
 /// <summary>
 /// Realistic <c>performance-optimizer</c> data with a known signal: latency grows with the endpoint's base cost,

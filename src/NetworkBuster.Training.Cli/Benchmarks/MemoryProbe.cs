@@ -6,7 +6,7 @@ using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Training;
 
-namespace NetworkBuster.Training.Benchmarks;
+namespace NetworkBuster.Training.Cli.Benchmarks;
 
 /// <summary>What a memory probe process saw.</summary>
 /// <param name="Rows">Rows ingested (all splits).</param>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Runs;
 
-namespace NetworkBuster.Training.Hosting;
+namespace NetworkBuster.Training.Admissions;
 
 /// <summary>What to do with an accepted message or job.</summary>
 public enum AdmissionOutcome

@@ -6,7 +6,7 @@ using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Training;
 
-namespace NetworkBuster.Training.Benchmarks;
+namespace NetworkBuster.Training.Cli.Benchmarks;
 
 /// <summary>One trainer's speed and quality on the shared split.</summary>
 /// <param name="Trainer">The trainer name.</param>
