@@ -45,9 +45,17 @@ internal sealed class CliServices
             await using var services = Build(parse);
             return await body(services);
         }
+        catch (NotFoundException ex)
+        {
+            return Fail(ex.Message, ExitCodes.NotFound);
+        }
         catch (RegistryException ex)
         {
-            return Fail(ex.Message, ex.Message.Contains("does not exist", StringComparison.Ordinal) || ex.Message.Contains("has no current", StringComparison.Ordinal) ? ExitCodes.NotFound : ExitCodes.Failed);
+            return Fail(ex.Message, ExitCodes.Failed);
+        }
+        catch (InvalidSettingsException ex)
+        {
+            return Fail(ex.Message, ExitCodes.InvalidInput);
         }
         catch (ModelIntegrityException ex)
         {

@@ -9,7 +9,7 @@ internal static class HostCommand
 {
     public static Command Create(Option<string?> connection)
     {
-        var concurrency = new Option<int>("--concurrency") { Description = "Jobs run at once.", DefaultValueFactory = _ => 1 };
+        var concurrency = new Option<int>("--concurrency") { Description = "CPU-heavy steps (ingest, train, evaluate) run at once, 1–64.", DefaultValueFactory = _ => 1 };
         var noTimers = new Option<bool>("--no-timers") { Description = "Do not run the retraining schedules (VisitorBehaviorSchedule, … settings)." };
         var command = new Command("host", "Run the local host: listen on ai-training-jobs and run each job (ingest → train → evaluate → register) in-process. Without AzureWebJobsStorage it starts Azurite on the default ports (data in .azurite/).")
         {
@@ -28,8 +28,22 @@ internal static class HostCommand
                 Console.WriteLine("  az storage message put --queue-name ai-training-jobs --content '{\"model\":\"performance-optimizer\",\"dataset\":\"performance-optimizer/2025-01.csv\"}'");
             }
 
-            using var host = LocalHost.Build(azurite?.ConnectionString ?? option, Microsoft.Extensions.Logging.LogLevel.Information, settings: new Dictionary<string, string?> { ["Training:Host:MaxConcurrentJobs"] = parse.GetValue(concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture) }, timers: !parse.GetValue(noTimers));
-            await host.RunAsync(cancellationToken);
+            IHost host;
+            try
+            {
+                host = LocalHost.Build(azurite?.ConnectionString ?? option, Microsoft.Extensions.Logging.LogLevel.Information, settings: new Dictionary<string, string?> { ["Training:Host:MaxConcurrentJobs"] = parse.GetValue(concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture) }, timers: !parse.GetValue(noTimers));
+            }
+            catch (Hosting.InvalidSettingsException ex)
+            {
+                Console.Error.WriteLine("error: " + ex.Message + " (--concurrency sets Training:Host:MaxConcurrentJobs)");
+                return ExitCodes.InvalidInput;
+            }
+
+            using (host)
+            {
+                await host.RunAsync(cancellationToken);
+            }
+
             return 0;
         });
         return command;

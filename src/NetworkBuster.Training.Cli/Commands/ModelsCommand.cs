@@ -36,7 +36,7 @@ internal static class ModelsCommand
                 var rows = await services.GetRequiredService<ModelRegistry>().ListAsync(name, ct);
                 if (rows.Count == 0)
                 {
-                    throw new RegistryException($"Model {name} does not exist (no versions registered).");
+                    throw new NotFoundException($"Model {name} does not exist (no versions registered).");
                 }
 
                 if (json)
@@ -95,7 +95,7 @@ internal static class ModelsCommand
             var target = ModelVersionRef.Parse(parse.GetValue(reference)!);
             var registry = services.GetRequiredService<ModelRegistry>();
             var row = (target.Version is { } v ? await registry.GetAsync(target.Model, v, ct) : await registry.GetCurrentAsync(target.Model, ct))
-                ?? throw new RegistryException(target.Version is null ? $"{target.Model} has no current version." : $"{target} does not exist.");
+                ?? throw new NotFoundException(target.Version is null ? $"{target.Model} has no current version." : $"{target} does not exist.");
             var metadata = await ReadMetadataAsync(services.GetRequiredService<ModelStore>(), row, ct);
             if (parse.GetValue(cli.Json))
             {

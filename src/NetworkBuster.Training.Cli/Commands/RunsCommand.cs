@@ -53,7 +53,7 @@ internal static class RunsCommand
 
             var run = parse.GetValue(watch)
                 ? await WatchAsync(runs, id, json, cancellationToken)
-                : await runs.GetAsync(id, cancellationToken) ?? throw new Registry.RegistryException($"Run {id} does not exist.");
+                : await runs.GetAsync(id, cancellationToken) ?? throw new Registry.NotFoundException($"Run {id} does not exist.");
             if (!parse.GetValue(watch))
             {
                 var configuration = services.GetRequiredService<IConfiguration>();
@@ -116,8 +116,11 @@ internal static class RunsCommand
             table.AddRow(name, Markup.Escape(value ?? ""));
         }
 
-        table.AddRow("Instance", Markup.Escape($"{instance.RuntimeStatus} (task hub {instance.TaskHub})"));
-        table.AddRow("Custom status", Markup.Escape(instance.CustomStatus ?? ""));
+        if (instance != EngineInstance.NotRead)
+        {
+            table.AddRow("Instance", Markup.Escape($"{instance.RuntimeStatus} (task hub {instance.TaskHub})"));
+            table.AddRow("Custom status", Markup.Escape(instance.CustomStatus ?? ""));
+        }
 
         AnsiConsole.Write(table);
     }

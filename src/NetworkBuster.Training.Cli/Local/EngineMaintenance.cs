@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Orchestration;
 
 namespace NetworkBuster.Training.Cli.Local;
@@ -10,12 +11,13 @@ namespace NetworkBuster.Training.Cli.Local;
 /// instances take the instance's outcome (<see cref="RunReconciler"/>, as the Functions app's <c>ReconcileRuns</c>),
 /// and completed instances' history older than <see cref="LocalHostOptions.HistoryRetention"/> is purged.
 /// </summary>
+/// <param name="storage">The storage account (provisioned first: on a new account the run table may not exist yet).</param>
 /// <param name="reconciler">Repairs run rows.</param>
 /// <param name="client">The engine's client.</param>
 /// <param name="options">Host settings.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Logger.</param>
-public sealed class EngineMaintenance(RunReconciler reconciler, DurableTaskClient client, LocalHostOptions options, TimeProvider time, ILogger<EngineMaintenance> logger)
+public sealed class EngineMaintenance(StorageClients storage, RunReconciler reconciler, DurableTaskClient client, LocalHostOptions options, TimeProvider time, ILogger<EngineMaintenance> logger)
     : BackgroundService
 {
     /// <inheritdoc />
@@ -25,6 +27,7 @@ public sealed class EngineMaintenance(RunReconciler reconciler, DurableTaskClien
         {
             try
             {
+                await storage.EnsureCreatedAsync(stoppingToken);
                 int repaired = await reconciler.ReconcileAsync(client, stoppingToken);
                 // The sidecar requires a lower bound (CreatedFrom), though the SDK's filter makes it optional.
                 var purged = await client.PurgeAllInstancesAsync(

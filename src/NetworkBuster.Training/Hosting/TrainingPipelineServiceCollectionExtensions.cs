@@ -50,7 +50,7 @@ public static class TrainingPipelineServiceCollectionExtensions
     public static T Validated<T>(T options, Func<T, IEnumerable<string>> validate)
     {
         var problems = validate(options).ToList();
-        return problems.Count == 0 ? options : throw new InvalidOperationException("Invalid settings: " + string.Join(" ", problems));
+        return problems.Count == 0 ? options : throw new InvalidSettingsException(problems);
     }
 
     /// <summary>Binds a configuration section onto new options.</summary>

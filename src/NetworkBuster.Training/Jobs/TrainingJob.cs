@@ -27,19 +27,22 @@ public sealed record TrainingJob(
     SplitSpec Split,
     SearchSpec? Search = null);
 
-/// <summary>The contract's job priorities.</summary>
+/// <summary>
+/// The contract's job priorities. Recorded on the run row (<c>Priority</c>), not used to order work: one FIFO queue
+/// feeds an engine without priorities (see docs/contract.md, decisions).
+/// </summary>
 public enum JobPriority
 {
-    /// <summary>Run before everything else.</summary>
+    /// <summary>The most urgent.</summary>
     Critical,
 
-    /// <summary>Run before normal jobs.</summary>
+    /// <summary>More urgent than normal.</summary>
     High,
 
     /// <summary>The default.</summary>
     Normal,
 
-    /// <summary>Run when nothing else waits.</summary>
+    /// <summary>The least urgent.</summary>
     Low,
 }
 

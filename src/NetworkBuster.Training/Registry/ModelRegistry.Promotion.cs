@@ -21,7 +21,7 @@ public sealed partial class ModelRegistry
                 ? target.BlobsDeletedAt is null
                     ? (target, VersionStatus.Available)
                     : throw new RegistryException($"{model}:{version} cannot become current: retention deleted its blobs at {target.BlobsDeletedAt:u}.")
-                : throw new RegistryException($"{model}:{version} does not exist."),
+                : throw new NotFoundException($"{model}:{version} does not exist."),
             at,
             cancellationToken);
         if (previous != version)
@@ -46,7 +46,7 @@ public sealed partial class ModelRegistry
             model,
             rows =>
             {
-                var current = rows.FirstOrDefault(r => r.IsCurrent) ?? throw new RegistryException($"{model} has no current version to roll back.");
+                var current = rows.FirstOrDefault(r => r.IsCurrent) ?? throw new NotFoundException($"{model} has no current version to roll back.");
                 var target = rows.Where(r => r.Version < current.Version && r.IsServable).MaxBy(r => r.Version)
                     ?? throw new RegistryException($"{model} has no available version older than the current {current.Version} to roll back to.");
                 (from, to) = (current.Version, target.Version);

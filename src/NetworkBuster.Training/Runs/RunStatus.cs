@@ -50,6 +50,6 @@ public static class RunTrigger
     /// <summary>A retraining schedule.</summary>
     public const string Timer = "timer";
 
-    /// <summary>The operator CLI.</summary>
+    /// <summary>Reserved by the contract; <c>nbtrain submit</c> drops a queue message, so its runs say <see cref="Queue"/>.</summary>
     public const string Cli = "cli";
 }

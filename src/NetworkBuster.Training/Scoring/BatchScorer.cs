@@ -35,7 +35,7 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(output);
         var row = (reference.Version is { } v ? await registry.GetAsync(reference.Model, v, cancellationToken) : await registry.GetCurrentAsync(reference.Model, cancellationToken))
-            ?? throw new RegistryException(reference.Version is null ? $"{reference.Model} has no current version." : $"{reference} does not exist.");
+            ?? throw new NotFoundException(reference.Version is null ? $"{reference.Model} has no current version." : $"{reference} does not exist.");
         var schema = JsonSerializer.Deserialize<SnapshotSchema>(row.InputSchema ?? "null", SnapshotStore.Json)
             ?? throw new RegistryException($"{row.Model}:{row.Version} has no input schema.");
         var ml = new MLContext(seed: 1);

@@ -42,4 +42,13 @@ public class LocalToolingTests
         Assert.Equal("devstoreaccount1", clients.Blobs.AccountName);
         Assert.True(clients.Blobs.CanGenerateAccountSasUri);
     }
+
+    [Fact]
+    public async Task Host_ConcurrencyZero_StopsAtStartNamingTheSettingTheRangeAndTheValue()
+    {
+        var result = await Nbtrain.RunAsync("host", "--concurrency", "0", "--no-timers", "--connection", "UseDevelopmentStorage=true");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Training:Host:MaxConcurrentJobs must be 1–64, found 0", result.Error, StringComparison.Ordinal);
+    }
 }
