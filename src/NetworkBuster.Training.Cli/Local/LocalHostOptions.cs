@@ -57,9 +57,9 @@ public sealed class LocalHostOptions
             yield return $"{Section}:TaskHub must be 3–45 letters and digits starting with a letter, found '{TaskHub}'.";
         }
 
-        if (WorkItemVisibility < TimeSpan.FromSeconds(3))
+        if (WorkItemVisibility < TimeSpan.FromSeconds(1))
         {
-            yield return $"{Section}:WorkItemVisibility must be at least 00:00:03, found {WorkItemVisibility}.";
+            yield return $"{Section}:WorkItemVisibility must be at least 00:00:01, found {WorkItemVisibility}.";
         }
 
         foreach (var (name, value) in new[] { ("VisibilityTimeout", VisibilityTimeout), ("MinPollingInterval", MinPollingInterval), ("MaxPollingInterval", MaxPollingInterval), ("HistoryRetention", HistoryRetention), ("MaintenanceInterval", MaintenanceInterval) })

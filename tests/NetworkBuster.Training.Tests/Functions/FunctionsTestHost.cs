@@ -99,23 +99,11 @@ public sealed class FunctionsTestHost : IAsyncDisposable
     }
 
     /// <summary>Polls the instance until it ends (Completed, Failed or Terminated).</summary>
-    /// <exception cref="TimeoutException">When it has not ended within <paramref name="timeout"/>.</exception>
     public async Task<OrchestrationMetadata> WaitForEndAsync(string instanceId, TimeSpan timeout)
     {
-        var until = DateTime.UtcNow + timeout;
         OrchestrationMetadata? instance = null;
-        while (DateTime.UtcNow < until)
-        {
-            instance = await Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
-            if (instance is { IsCompleted: true })
-            {
-                return instance;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Instance {instanceId} did not end within {timeout}: {instance?.RuntimeStatus}, custom status {instance?.SerializedCustomStatus}.");
+        await Eventually.HoldsAsync(async () => (instance = await Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true)) is { IsCompleted: true }, timeout, $"instance {instanceId} to end");
+        return instance!;
     }
 
     public async ValueTask DisposeAsync()

@@ -33,7 +33,7 @@ public class OrchestratorRetryTests
 
         await azurite.StopAsync();
         await host.Client.ScheduleNewOrchestrationInstanceAsync(TrainingOrchestration.Name, new WorkflowInput(job, Patient), new StartOrchestrationOptions(job.JobId));
-        await WaitUntilAsync(() => host.Failures(ActivityNames.RecordRun) >= 1);
+        await Eventually.HoldsAsync(() => host.Failures(ActivityNames.RecordRun) >= 1, TimeSpan.FromSeconds(60), "a first failed RecordRun");
         await azurite.StartAgainAsync();
         var ended = await host.WaitForEndAsync(job.JobId, TimeSpan.FromMinutes(2));
 
@@ -53,7 +53,7 @@ public class OrchestratorRetryTests
 
         await azurite.StopAsync();
         await host.Client.ScheduleNewOrchestrationInstanceAsync(TrainingOrchestration.Name, new WorkflowInput(job, Retry), new StartOrchestrationOptions(job.JobId));
-        await WaitUntilAsync(() => host.Failures(ActivityNames.RecordRun) >= Retry.MaxAttempts);
+        await Eventually.HoldsAsync(() => host.Failures(ActivityNames.RecordRun) >= Retry.MaxAttempts, TimeSpan.FromSeconds(60), "every RecordRun attempt to fail");
         await azurite.StartAgainAsync();
         var ended = await host.WaitForEndAsync(job.JobId, TimeSpan.FromMinutes(2));
 
@@ -76,16 +76,6 @@ public class OrchestratorRetryTests
         var admitted = await host.Services.GetRequiredService<JobAdmission>().AdmitAsync(job, RunTrigger.Queue);
         Assert.Equal(AdmissionOutcome.Start, admitted.Outcome);
         return new Outage(azurite, storage, host, job, folder);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "the condition did not hold within 60 s");
-            await Task.Delay(50);
-        }
     }
 
     private sealed record Outage(AzuriteServer Azurite, StorageClients Storage, FunctionsTestHost Host, TrainingJob Job, string Folder) : IAsyncDisposable

@@ -150,14 +150,8 @@ public class TrainingOrchestratorTests(AzuriteFixture azurite) : IClassFixture<A
     /// <summary>The row's state once it reaches <paramref name="step"/> (its update runs beside the step), within 10 s.</summary>
     private static async Task<(string, string?)> RowStateAsync(FunctionsTestHost host, string jobId, string step)
     {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        var row = (await host.Runs.GetAsync(jobId))!;
-        while (row.Step != step && DateTime.UtcNow < until)
-        {
-            await Task.Delay(50);
-            row = (await host.Runs.GetAsync(jobId))!;
-        }
-
+        TrainingRunRow row = null!;
+        await Eventually.HoldsAsync(async () => (row = (await host.Runs.GetAsync(jobId))!).Step == step, TimeSpan.FromSeconds(10), $"the run row to reach {step}");
         return (row.Status, row.Step);
     }
 }

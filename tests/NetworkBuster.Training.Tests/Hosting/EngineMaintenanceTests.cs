@@ -26,12 +26,7 @@ public class EngineMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
         var run = await new RunStore(azurite.Storage).WaitAsync(jobId, TimeSpan.FromMinutes(2));
         Assert.Equal(RunStatus.Succeeded, run.Status);
 
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (await client.GetInstanceAsync(jobId) is not null)
-        {
-            Assert.True(DateTime.UtcNow < until, "the completed instance was not purged within 30 s");
-            await Task.Delay(250);
-        }
+        await Eventually.HoldsAsync(async () => await client.GetInstanceAsync(jobId) is null, TimeSpan.FromSeconds(30), "the completed instance to be purged");
 
         Assert.Equal(RunStatus.Succeeded, (await new RunStore(azurite.Storage).GetAsync(jobId))!.Status);
     }

@@ -120,7 +120,7 @@ public class ModelRegistryTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         var model = TestData.Unique("unknown");
         await AddAsync(model);
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => Registry.PromoteAsync(model, 9, At, "test"));
+        var ex = await Assert.ThrowsAsync<NotFoundException>(() => Registry.PromoteAsync(model, 9, At, "test"));
 
         Assert.Contains($"{model}:9 does not exist", ex.Message, StringComparison.Ordinal);
     }

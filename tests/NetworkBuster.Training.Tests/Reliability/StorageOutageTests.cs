@@ -23,12 +23,7 @@ public class StorageOutageTests
         var jobId = TestData.Unique("outage");
         using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
         await storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new { jobId, model = "performance-optimizer", dataset, hyperparameters = new { numberOfTrees = 400, numberOfLeaves = 64 } }));
-        var until = DateTime.UtcNow.AddMinutes(2);
-        while ((await runs.GetAsync(jobId))?.Step != RunStep.Train)
-        {
-            Assert.True(DateTime.UtcNow < until, "the job did not reach train within 2 minutes");
-            await Task.Delay(50);
-        }
+        await Eventually.HoldsAsync(async () => (await runs.GetAsync(jobId))?.Step == RunStep.Train, TimeSpan.FromMinutes(2), "the job to reach train");
 
         await azurite.StopAsync();
         await Task.Delay(TimeSpan.FromSeconds(30));
