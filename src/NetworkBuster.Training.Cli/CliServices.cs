@@ -61,7 +61,7 @@ internal sealed class CliServices
         {
             return Fail(ex.Message, ExitCodes.Failed);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or FileNotFoundException or Jobs.TrainingException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or FileNotFoundException or Contracts.TrainingException)
         {
             return Fail(ex.Message, ExitCodes.InvalidInput);
         }

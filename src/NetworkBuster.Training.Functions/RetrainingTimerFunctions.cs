@@ -2,7 +2,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Scheduling;

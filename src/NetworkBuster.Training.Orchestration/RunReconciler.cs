@@ -1,6 +1,6 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;
 

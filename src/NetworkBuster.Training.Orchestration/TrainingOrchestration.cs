@@ -1,6 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;
 

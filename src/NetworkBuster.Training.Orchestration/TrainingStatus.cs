@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Orchestration;
 
 /// <summary>The orchestration's custom status, as the portal and <c>nbtrain runs</c> show it.</summary>

@@ -1,6 +1,6 @@
 using Azure.Storage;
 using Azure.Storage.Blobs.Models;
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Storage;
 

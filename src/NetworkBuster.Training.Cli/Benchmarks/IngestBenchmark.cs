@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Steps;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Cli.Benchmarks;

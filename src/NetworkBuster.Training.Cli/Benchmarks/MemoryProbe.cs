@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Steps;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Training;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Evaluation;
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Metrics;
+using NetworkBuster.Training.Steps;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Training;
 

@@ -2,12 +2,12 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Cli.Benchmarks;
 using NetworkBuster.Training.Cli.Commands.Bench;
 using NetworkBuster.Training.Cli.Local;
 using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Steps;
 using NetworkBuster.Training.Storage;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.DependencyInjection;
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Storage;
 using Spectre.Console;
 

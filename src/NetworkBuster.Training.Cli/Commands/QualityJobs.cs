@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Cli.Commands;
 
 /// <summary>A job the quality command queues.</summary>

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Storage;

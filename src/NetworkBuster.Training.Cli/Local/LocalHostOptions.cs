@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Cli.Local;
 
 /// <summary>Settings of the local host (configuration section <c>Training:Host</c>), validated at start.</summary>

@@ -2,7 +2,6 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Scheduling;
 

@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Cli.Samples;
 
 /// <summary>Draws the generators share (seeded <see cref="Random"/> only, so data is reproducible).</summary>

@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Admissions;
 
 /// <summary>The state of an orchestration instance, as far as starting one matters (no Durable types in the core).</summary>

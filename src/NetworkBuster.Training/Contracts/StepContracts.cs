@@ -1,4 +1,3 @@
-using NetworkBuster.Training.Jobs;
 
 namespace NetworkBuster.Training.Contracts;
 

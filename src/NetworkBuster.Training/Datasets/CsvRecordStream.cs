@@ -1,5 +1,5 @@
 using System.Text;
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Contracts;
 using Sylvan.Data.Csv;
 
 namespace NetworkBuster.Training.Datasets;

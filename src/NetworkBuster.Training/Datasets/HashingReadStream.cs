@@ -4,7 +4,7 @@ namespace NetworkBuster.Training.Datasets;
 
 /// <summary>A read-only pass-through stream that hashes (SHA-256) and counts the bytes read through it.</summary>
 /// <param name="inner">The stream to read.</param>
-public sealed class HashingReadStream(Stream inner) : Stream
+internal sealed class HashingReadStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 

@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Datasets;
 
 /// <summary>
@@ -11,12 +12,12 @@ public interface IDatasetShaper
     /// <param name="header">The CSV header as found (trimmed).</param>
     /// <param name="sample">The first records, for type inference.</param>
     /// <returns>The layout every emitted row follows.</returns>
-    /// <exception cref="Jobs.TrainingException">With SchemaMismatch when the header is not the expected one.</exception>
+    /// <exception cref="Contracts.TrainingException">With SchemaMismatch when the header is not the expected one.</exception>
     SnapshotSchema Start(IReadOnlyList<string> header, IReadOnlyList<string[]> sample);
 
     /// <summary>Begins another file with the same layout (the test file of a <c>files</c> split).</summary>
     /// <param name="header">That file's header, which must name the same columns.</param>
-    /// <exception cref="Jobs.TrainingException">With SchemaMismatch when it does not.</exception>
+    /// <exception cref="Contracts.TrainingException">With SchemaMismatch when it does not.</exception>
     void StartNextFile(IReadOnlyList<string> header);
 
     /// <summary>Accepts one record, emitting rows now or keeping state for <see cref="Complete"/>.</summary>

@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Datasets;
 
 /// <summary>Limits the ingest step enforces (configuration section <c>Training:Ingest</c>).</summary>

@@ -7,7 +7,7 @@ namespace NetworkBuster.Training.Datasets;
 /// The snapshot file format: a compact, typed binary row stream (no text to re-parse). Each row is
 /// <c>numberCount</c> little-endian floats followed by <c>stringCount</c> length-prefixed UTF-8 strings.
 /// </summary>
-public static class RowFile
+internal static class RowFile
 {
     /// <summary>Writes rows to a stream.</summary>
     /// <param name="stream">The destination (owned by the caller).</param>

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Datasets;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
-using NetworkBuster.Training.Jobs;
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Datasets;
 
@@ -8,7 +7,7 @@ namespace NetworkBuster.Training.Datasets;
 /// Checks a CSV header against a <see cref="TabularSpec"/> and turns each CSV record into a typed snapshot row
 /// (label first, then numeric features, then strings), or says why the record is bad.
 /// </summary>
-public sealed class RowMapper
+internal sealed class RowMapper
 {
     /// <summary>The calendar parts a timestamp column expands to (each a numeric feature named <c>{column}_{part}</c>).</summary>
     public static readonly IReadOnlyList<string> TimestampParts = ["hour", "day_of_week", "day_of_month", "month", "seconds_since_midnight", "is_weekend"];

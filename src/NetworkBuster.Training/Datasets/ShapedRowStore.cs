@@ -1,4 +1,4 @@
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Datasets;
 

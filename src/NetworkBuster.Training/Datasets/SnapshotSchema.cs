@@ -1,4 +1,4 @@
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Datasets;
 

@@ -1,9 +1,9 @@
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Datasets;
 
 /// <summary>Assigns rows to splits by a seeded hash of their position: reproducible, streaming, order-independent of other rows.</summary>
-public static class SplitAssigner
+internal static class SplitAssigner
 {
     /// <summary>The split of the row at <paramref name="index"/>.</summary>
     public static string Assign(SplitSpec split, long index)

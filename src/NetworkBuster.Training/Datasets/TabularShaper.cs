@@ -1,13 +1,12 @@
 using System.Globalization;
-using NetworkBuster.Training.Jobs;
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Datasets;
 
 /// <summary>One record, one row: the header checked and each record typed by a <see cref="RowMapper"/>.</summary>
 /// <param name="spec">The tabular problem.</param>
 /// <param name="timeColumn">The column that orders rows for a time split, or null for record order.</param>
-public sealed class TabularShaper(TabularSpec spec, string? timeColumn) : IDatasetShaper
+internal sealed class TabularShaper(TabularSpec spec, string? timeColumn) : IDatasetShaper
 {
     private RowMapper? _mapper;
     private IReadOnlyList<string> _header = [];
@@ -87,7 +86,7 @@ public sealed class TabularShaper(TabularSpec spec, string? timeColumn) : IDatas
 }
 
 /// <summary>Parses the timestamps the pipeline accepts (ISO 8601 and <c>yyyy-MM-dd HH:mm:ss</c>, read as UTC).</summary>
-public static class TimestampParser
+internal static class TimestampParser
 {
     /// <summary>Parses a timestamp cell; false when it is not a date and time.</summary>
     public static bool TryParse(string cell, out DateTime value) =>

@@ -1,10 +1,10 @@
 using System.Globalization;
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Datasets;
 
 /// <summary>Infers a feature's kind from a sample of its cells.</summary>
-public static class TypeInference
+internal static class TypeInference
 {
     private const int MaxCategories = 1000;
 

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using NetworkBuster.Training.Metrics;
 
 namespace NetworkBuster.Training.Evaluation;
 
@@ -6,7 +7,7 @@ namespace NetworkBuster.Training.Evaluation;
 /// Permutation feature importance per snapshot column (not per one-hot slot): each column is shuffled across the sampled
 /// test rows (seeded, <see cref="Repeats"/> times) and the primary metric's mean degradation recorded.
 /// </summary>
-public static class PermutationImportance
+internal static class PermutationImportance
 {
     /// <summary>Shuffles per column.</summary>
     public const int Repeats = 2;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using NetworkBuster.Training.Jobs;
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Metrics;
 
 namespace NetworkBuster.Training.Evaluation;
 
@@ -67,7 +67,7 @@ public sealed record GateDecision(bool Promote, string Reason);
 /// Decides whether a candidate becomes current: every floor must hold, then it must beat the current version's
 /// primary metric, scored on the same test rows, by the margin. The first version needs only the floors.
 /// </summary>
-public static class PromotionGate
+internal static class PromotionGate
 {
     /// <summary>Decides.</summary>
     /// <param name="policy">The job's promotion policy.</param>

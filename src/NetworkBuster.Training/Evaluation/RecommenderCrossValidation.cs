@@ -1,3 +1,4 @@
+using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Evaluation;

@@ -1,7 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Training;
+
+using RankingMetrics = NetworkBuster.Training.Metrics.RankingMetrics;
 
 namespace NetworkBuster.Training.Evaluation;
 
@@ -9,7 +11,7 @@ namespace NetworkBuster.Training.Evaluation;
 /// Top-N quality of a recommender model, scored through the saved ML.NET model itself: for each held-out user, every
 /// known item the user has not interacted with is ranked by <see cref="RecommenderModel.AffinityColumn"/>.
 /// </summary>
-public static class RecommenderEvaluation
+internal static class RecommenderEvaluation
 {
     /// <summary>Precision@10 and NDCG@10 of the model, and of ranking by popularity, over the held-out interactions.</summary>
     /// <param name="ml">The context.</param>

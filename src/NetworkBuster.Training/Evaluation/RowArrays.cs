@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Presets;
 
 namespace NetworkBuster.Training.Evaluation;
 

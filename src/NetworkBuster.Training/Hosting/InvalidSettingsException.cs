@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Hosting;
 
 /// <summary>Settings out of range, found at start-up: each problem names the setting, what is allowed and what was found.</summary>

@@ -5,8 +5,8 @@ using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
+using NetworkBuster.Training.Steps;
 using NetworkBuster.Training.Storage;
-using NetworkBuster.Training.Training;
 using NetworkBuster.Training.Workflow;
 
 namespace NetworkBuster.Training.Hosting;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Training;
 
@@ -105,7 +106,7 @@ public static class JobMessageParser
         var trainer = OptionalString(fields, "trainer") ?? preset?.DefaultTrainer
             ?? (spec!.Task == ModelTask.Recommendation ? TrainerCatalog.MatrixFactorization.Name : TrainerCatalog.FastTree.Name);
         TrainerCatalog.Validate(spec!.Task, trainer, hyperparameters, PresetCatalog.OptionsOf(model));
-        var search = fields.TryGetValue("search", out var se0) && se0.ValueKind != JsonValueKind.Null ? SearchSpec.Parse(se0, spec.Task) : null;
+        var search = fields.TryGetValue("search", out var se0) && se0.ValueKind != JsonValueKind.Null ? SearchSpecParser.Parse(se0, spec.Task) : null;
         var splitElement = fields.TryGetValue("split", out var sp) && sp.ValueKind != JsonValueKind.Null ? sp
             : specElement is { } se && TryGetIgnoreCase(se, "split", out var inner) && inner.ValueKind != JsonValueKind.Null ? inner
             : (JsonElement?)null;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Jobs;
 

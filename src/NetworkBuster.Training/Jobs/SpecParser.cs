@@ -1,11 +1,11 @@
 using System.Text.Json;
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Contracts;
 using static NetworkBuster.Training.Jobs.JobMessageParser;
 
 namespace NetworkBuster.Training.Jobs;
 
 /// <summary>Reads the <c>spec</c> and <c>split</c> objects of a job message.</summary>
-public static class SpecParser
+internal static class SpecParser
 {
     private static readonly string[] SpecFields = ["task", "label", "features", "split", "seed"];
 

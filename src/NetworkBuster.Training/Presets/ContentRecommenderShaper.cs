@@ -1,6 +1,6 @@
 using System.Globalization;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Jobs;
 
 namespace NetworkBuster.Training.Presets;
 
@@ -11,7 +11,7 @@ namespace NetworkBuster.Training.Presets;
 /// </summary>
 /// <param name="testShare">The share of each user's interactions held out for test (at least one).</param>
 /// <param name="validationShare">The share held out for validation.</param>
-public sealed class ContentRecommenderShaper(double testShare, double validationShare) : IDatasetShaper
+internal sealed class ContentRecommenderShaper(double testShare, double validationShare) : IDatasetShaper
 {
     /// <summary>The preset's CSV header.</summary>
     public static readonly IReadOnlyList<string> Header = ["user_id", "content_id", "interaction_type", "timestamp", "duration_sec", "rating"];

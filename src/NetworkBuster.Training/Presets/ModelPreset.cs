@@ -1,4 +1,8 @@
+using Microsoft.ML;
+using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Presets;
@@ -13,6 +17,8 @@ namespace NetworkBuster.Training.Presets;
 /// <param name="ScheduleSetting">The app setting that overrides <paramref name="DefaultSchedule"/>.</param>
 /// <param name="DefaultSplit">The split kind used when a job names none.</param>
 /// <param name="Options">Preset options a job sets beside the trainer's hyperparameters (e.g. <c>horizonDays</c>), validated the same way.</param>
+/// <param name="Shaper">How the preset's records become training rows (null: one row per record, by the spec).</param>
+/// <param name="Report">An extra report the evaluate step computes on held-out rows (null: none).</param>
 public sealed record ModelPreset(
     string Name,
     string Description,
@@ -22,4 +28,9 @@ public sealed record ModelPreset(
     string DefaultSchedule,
     string ScheduleSetting,
     string DefaultSplit,
-    IReadOnlyList<HyperparameterDefinition>? Options = null);
+    IReadOnlyList<HyperparameterDefinition>? Options = null,
+    Func<TrainingJob, IDatasetShaper>? Shaper = null,
+    PresetReport? Report = null);
+
+/// <summary>A preset's own report over held-out rows, given the fitted model and the features' importance.</summary>
+public delegate PerformanceReport? PresetReport(MLContext ml, ITransformer model, RowArrays rows, IReadOnlyList<FeatureImportance> importance);

@@ -1,5 +1,6 @@
 using NetworkBuster.Training.Evaluation;
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Presets;
@@ -21,7 +22,8 @@ public static class PresetCatalog
         "0 0 2 * * *",
         "VisitorBehaviorSchedule",
         SplitSpec.Random,
-        [new("horizonDays", 1, 365, IsInteger: false, Default: DatasetShapers.DefaultHorizonDays)]);
+        [new("horizonDays", 1, 365, IsInteger: false, Default: VisitorBehaviorShaper.DefaultHorizonDays)],
+        Shaper: job => new VisitorBehaviorShaper(job.Hyperparameters.TryGetValue("horizonDays", out double days) ? days : VisitorBehaviorShaper.DefaultHorizonDays));
 
     /// <summary>Energy (and carbon) forecast from load, calendar and lag features.</summary>
     public static readonly ModelPreset Sustainability = new(
@@ -36,7 +38,8 @@ public static class PresetCatalog
         "sdca",
         "0 0 3 * * 0",
         "SustainabilitySchedule",
-        SplitSpec.Time);
+        SplitSpec.Time,
+        Shaper: _ => new SustainabilityShaper());
 
     /// <summary>Response time per endpoint from load and cache behaviour.</summary>
     public static readonly ModelPreset PerformanceOptimizer = new(
@@ -57,7 +60,8 @@ public static class PresetCatalog
         "fasttree",
         "0 5 * * * *",
         "PerformanceOptimizerSchedule",
-        SplitSpec.Random);
+        SplitSpec.Random,
+        Report: PerformanceReport.Compute);
 
     /// <summary>A user's rating of content and top-N recommendations.</summary>
     public static readonly ModelPreset ContentRecommender = new(
@@ -72,7 +76,8 @@ public static class PresetCatalog
         "mf",
         "0 */15 * * * *",
         "ContentRecommenderSchedule",
-        SplitSpec.Time);
+        SplitSpec.Time,
+        Shaper: job => new ContentRecommenderShaper(job.Split.Test, job.Split.Validation));
 
     /// <summary>All presets, in the contract's order.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } = [VisitorBehavior, Sustainability, PerformanceOptimizer, ContentRecommender];

@@ -1,6 +1,6 @@
 using System.Globalization;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Jobs;
 
 namespace NetworkBuster.Training.Presets;
 
@@ -9,7 +9,7 @@ namespace NetworkBuster.Training.Presets;
 /// current load and lag features computed only from strictly earlier readings (no look-ahead). <c>carbon_kg</c> is
 /// measured with the energy, so it is not a feature; its ratio to energy is recorded to turn a forecast into carbon.
 /// </summary>
-public sealed class SustainabilityShaper : IDatasetShaper
+internal sealed class SustainabilityShaper : IDatasetShaper
 {
     /// <summary>The preset's CSV header.</summary>
     public static readonly IReadOnlyList<string> Header = ["timestamp", "energy_kwh", "carbon_kg", "memory_percent", "cpu_percent", "requests"];

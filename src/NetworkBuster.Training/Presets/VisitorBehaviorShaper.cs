@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Jobs;
 
 namespace NetworkBuster.Training.Presets;
 
@@ -11,8 +11,11 @@ namespace NetworkBuster.Training.Presets;
 /// when the user has no session in the horizon after it. Keeps a compact record per session, never the text.
 /// </summary>
 /// <param name="horizonDays">The churn horizon in days.</param>
-public sealed class VisitorBehaviorShaper(double horizonDays) : IDatasetShaper
+internal sealed class VisitorBehaviorShaper(double horizonDays) : IDatasetShaper
 {
+    /// <summary>The default churn horizon, in days (the preset option <c>horizonDays</c>).</summary>
+    public const double DefaultHorizonDays = 7;
+
     /// <summary>The preset's CSV header.</summary>
     public static readonly IReadOnlyList<string> Header = ["session_id", "user_id", "timestamp", "page", "duration", "clicks", "scroll_depth", "device", "browser"];
 

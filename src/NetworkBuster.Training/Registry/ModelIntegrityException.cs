@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Registry;
 
 /// <summary>A model blob whose SHA-256 differs from the one its registry row recorded: it is refused.</summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Registry;
 

@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Registry;
 
 /// <summary>

@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Registry;
 
 /// <summary>An operator's request the registry cannot carry out (nothing to roll back to, blobs already deleted).</summary>

@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Runs;
 
 /// <summary>The contract's run statuses, as stored in <c>TrainingRuns.Status</c>.</summary>

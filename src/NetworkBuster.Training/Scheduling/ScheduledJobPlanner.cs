@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Storage;

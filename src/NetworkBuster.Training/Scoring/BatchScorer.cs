@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
 using Sylvan.Data.Csv;
 

@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Storage;
 
 /// <summary>The storage names of the public contract, plus the pipeline's own additions.</summary>

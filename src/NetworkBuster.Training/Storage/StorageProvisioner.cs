@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Storage;
 
 /// <summary>Creates the contract's containers, queues and tables when they are missing.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Metrics;
 
 namespace NetworkBuster.Training.Training;
 
@@ -8,7 +8,7 @@ namespace NetworkBuster.Training.Training;
 /// k-fold cross-validation for a <c>kfold</c> split: each fold is scored by a model fitted on the others; the
 /// result is each metric's mean and standard deviation (<c>{metric}.sd</c>) over the folds.
 /// </summary>
-public static class CrossValidation
+internal static class CrossValidation
 {
     /// <summary>Cross-validates the job's pipeline on <paramref name="rows"/>.</summary>
     public static Dictionary<string, double> Run(

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Evaluation;
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Metrics;
 
 namespace NetworkBuster.Training.Training;
 
@@ -25,7 +25,7 @@ public sealed record SearchResult(TrainerDefinition Trainer, IReadOnlyDictionary
 /// where the range spans magnitudes) or a fixed grid, over each searched trainer, until the trial or time budget ends.
 /// Hyperparameters the job set are held fixed.
 /// </summary>
-public static class HyperparameterSearch
+internal static class HyperparameterSearch
 {
     /// <summary>Runs the search.</summary>
     public static SearchResult Run(MLContext ml, SnapshotSchema schema, IDataView train, IDataView validation, TrainingJob job, TrainerDefinition jobTrainer, MetricDefinition metric)

@@ -1,3 +1,5 @@
+using NetworkBuster.Training.Metrics;
+
 namespace NetworkBuster.Training.Training;
 
 /// <summary>The options of <see cref="MatrixFactorization"/>.</summary>
@@ -16,12 +18,6 @@ public sealed record MatrixFactorizationOptions(int Factors, int Epochs, double 
         return new((int)p["factors"], (int)p["epochs"], p["learningRate"], p["regularization"], p["biasRegularization"], seed);
     }
 }
-
-/// <summary>One rating by index.</summary>
-/// <param name="User">The user's index.</param>
-/// <param name="Item">The item's index.</param>
-/// <param name="Rating">The rating.</param>
-public readonly record struct RatingTriple(int User, int Item, float Rating);
 
 /// <summary>
 /// Biased matrix factorization fitted by SGD, as Surprise's SVD: r̂ = μ + b_u + b_i + p_u·q_i, clipped to the rating

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Metrics;
 
 namespace NetworkBuster.Training.Training;
 
@@ -8,7 +8,7 @@ namespace NetworkBuster.Training.Training;
 /// Fits the recommender: matrix factorization on the train split; the popularity lift of the ranking score chosen by
 /// NDCG@10 on the validation split (unless the job set it); then a refit on train + validation with those settings.
 /// </summary>
-public static class RecommenderTrainer
+internal static class RecommenderTrainer
 {
     /// <summary>The popularity weights compared on validation.</summary>
     public static readonly IReadOnlyList<double> PopularityWeights = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1];

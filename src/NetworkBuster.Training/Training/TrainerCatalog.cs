@@ -1,6 +1,5 @@
 using System.Globalization;
-using NetworkBuster.Training.Jobs;
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Training;
 

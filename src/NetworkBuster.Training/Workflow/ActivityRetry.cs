@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Workflow;
 
 /// <summary>

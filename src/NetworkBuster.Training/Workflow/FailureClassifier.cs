@@ -1,6 +1,5 @@
 using Azure;
 using NetworkBuster.Training.Contracts;
-using NetworkBuster.Training.Jobs;
 
 namespace NetworkBuster.Training.Workflow;
 
@@ -25,7 +24,7 @@ public static class FailureClassifier
 
     private static readonly string[] PermanentTypes =
     [
-        "NetworkBuster.Training.Jobs.TrainingException",
+        "Contracts.TrainingException",
         "NetworkBuster.Training.Registry.ModelIntegrityException",
         "System.ArgumentException",
         "System.ArgumentNullException",

@@ -60,14 +60,14 @@ public static class ActivityNames
 /// <param name="code">The contract error code the failure maps to.</param>
 /// <param name="message">What happened.</param>
 /// <param name="innerException">The last failure, when known in-process.</param>
-public sealed class ActivityFailedException(string activity, Jobs.ErrorCode code, string message, Exception? innerException = null)
+public sealed class ActivityFailedException(string activity, Contracts.ErrorCode code, string message, Exception? innerException = null)
     : Exception(message, innerException)
 {
     /// <summary>The activity name.</summary>
     public string Activity { get; } = activity;
 
     /// <summary>The contract error code.</summary>
-    public Jobs.ErrorCode Code { get; } = code;
+    public Contracts.ErrorCode Code { get; } = code;
 }
 
 /// <summary>The job's deadline passed during a step.</summary>

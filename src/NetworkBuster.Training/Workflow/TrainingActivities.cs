@@ -1,12 +1,10 @@
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Evaluation;
-using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
+using NetworkBuster.Training.Steps;
 using NetworkBuster.Training.Telemetry;
-using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Workflow;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
-using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Runs;
 
 namespace NetworkBuster.Training.Workflow;

@@ -4,16 +4,16 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Architecture;
 
 /// <summary>
-/// Which folders of the core depend on which, read from the sources (namespace imports and qualified names), so a
-/// new dependency cycle fails here. The domain folders still form one knot (jobs validate against presets, presets own
-/// shapers, shapers produce contracts…); it is listed, and nothing outside it may join a cycle.
+/// Which folders of the core depend on which, read from the sources (namespace imports and qualified names), and which
+/// projects reference which, read from the project files, so a new dependency cycle or a dependency pointing up fails
+/// here. The layers, bottom up: Contracts; Storage, Datasets, Metrics; Training; Evaluation, Registry; Presets; Jobs;
+/// Runs, Admissions, Scheduling, Scoring; Steps (the four activities' bodies); Workflow; Hosting.
 /// </summary>
 public class CoreDependencyTests
 {
     private static readonly string Core = Path.Combine(Repository.Root(), "src", "NetworkBuster.Training");
 
-    /// <summary>The known knot, to be untied (issue 12); it may only shrink.</summary>
-    private static readonly string[] Knot = ["Contracts", "Datasets", "Evaluation", "Jobs", "Presets", "Registry", "Training"];
+    private static readonly string[] Composers = ["Steps", "Workflow", "Hosting"];
 
     private static Dictionary<string, HashSet<string>> Graph()
     {
@@ -61,25 +61,51 @@ public class CoreDependencyTests
     }
 
     [Fact]
-    public void CoreFolders_OutsideTheKnownKnot_AreInNoDependencyCycle()
+    public void CoreFolders_FormNoDependencyCycle()
     {
         var graph = Graph();
 
         var cyclic = graph.Keys.Where(f => Reaches(graph, f, f)).Order().ToList();
 
-        Assert.Empty(cyclic.Except(Knot));
+        Assert.Empty(cyclic);
         Assert.Contains("Workflow", graph.Keys);
-        Assert.DoesNotContain("Workflow", graph.Where(kv => kv.Key != "Hosting").SelectMany(kv => kv.Value));
     }
 
     [Fact]
-    public void Contracts_DependOnJobsAtMost_AndAdmissionsOnNeitherWorkflowNorHosting()
+    public void Contracts_DependOnNothing()
     {
         var graph = Graph();
 
-        Assert.True(graph["Contracts"].SetEquals(["Jobs"]) || graph["Contracts"].Count == 0, "Contracts → " + string.Join(", ", graph["Contracts"]));
-        Assert.DoesNotContain("Workflow", graph["Admissions"]);
-        Assert.DoesNotContain("Hosting", graph["Admissions"]);
-        Assert.DoesNotContain("Hosting", graph["Scheduling"]);
+        Assert.Empty(graph["Contracts"]);
+    }
+
+    [Fact]
+    public void DomainFolders_NeverDependOnTheStepsWorkflowOrHosting()
+    {
+        var graph = Graph();
+
+        foreach (var (folder, dependencies) in graph.Where(kv => !Composers.Contains(kv.Key)))
+        {
+            Assert.False(dependencies.Overlaps(Composers), $"{folder} → {string.Join(", ", dependencies.Intersect(Composers))}");
+        }
+
+        Assert.DoesNotContain("Workflow", graph["Steps"]);
+        Assert.DoesNotContain("Hosting", graph["Steps"]);
+        Assert.DoesNotContain("Hosting", graph["Workflow"]);
+    }
+
+    [Fact]
+    public void Projects_ReferenceDownwardOnly_CoreNothing_HostsTheCoreAndTheOrchestration()
+    {
+        var src = Path.Combine(Repository.Root(), "src");
+        var references = Directory.GetDirectories(src).Select(Path.GetFileName).ToDictionary(
+            p => p!,
+            p => Regex.Matches(File.ReadAllText(Path.Combine(src, p!, p + ".csproj")), @"ProjectReference Include=""[^""]*?([\w.]+)\.csproj""")
+                .Select(m => m.Groups[1].Value).ToHashSet());
+
+        Assert.Empty(references["NetworkBuster.Training"]);
+        Assert.True(references["NetworkBuster.Training.Orchestration"].SetEquals(["NetworkBuster.Training"]));
+        Assert.True(references["NetworkBuster.Training.Functions"].IsSubsetOf(["NetworkBuster.Training", "NetworkBuster.Training.Orchestration"]));
+        Assert.True(references["NetworkBuster.Training.Cli"].IsSubsetOf(["NetworkBuster.Training", "NetworkBuster.Training.Orchestration"]));
     }
 }

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Steps;
 using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Datasets;

@@ -6,6 +6,7 @@ using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Steps;
 using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Datasets;

@@ -1,6 +1,6 @@
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Evaluation;
-using NetworkBuster.Training.Jobs;
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Metrics;
 
 namespace NetworkBuster.Training.Tests.Evaluation;
 

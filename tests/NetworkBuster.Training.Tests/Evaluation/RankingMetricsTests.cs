@@ -1,4 +1,4 @@
-using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Tests.Evaluation;

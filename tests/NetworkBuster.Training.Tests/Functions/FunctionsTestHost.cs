@@ -92,7 +92,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
     public Gate Hold(string function) => _gates.GetOrAdd(function, _ => new Gate());
 
     /// <summary>Admits a job as the queue trigger does and starts it through the orchestration starter.</summary>
-    public async Task<StartDecision> SubmitAsync(NetworkBuster.Training.Jobs.TrainingJob job)
+    public async Task<StartDecision> SubmitAsync(Contracts.TrainingJob job)
     {
         var admitted = await Services.GetRequiredService<JobAdmission>().AdmitAsync(job, RunTrigger.Queue);
         return await Services.GetRequiredService<OrchestrationStarter>().StartAsync(Client, admitted);

@@ -3,7 +3,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Cli.Local;
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using NetworkBuster.Training.Admissions;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Tests.Infrastructure;
@@ -127,7 +128,7 @@ public class TriggerDecisionTests(AzuriteFixture azurite) : IClassFixture<Azurit
     [InlineData("System.AggregateException", true)]
     [InlineData("(unknown)", true)]
     [InlineData(null, true)]
-    [InlineData("NetworkBuster.Training.Jobs.TrainingException", false)]
+    [InlineData("Contracts.TrainingException", false)]
     [InlineData("System.ArgumentException", false)]
     [InlineData("System.Text.Json.JsonException", false)]
     public void IsRetryableType_DurableFailureTypeName_DecidesTheRetry(string? type, bool retry) =>

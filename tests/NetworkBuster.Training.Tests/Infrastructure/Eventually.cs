@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Tests.Infrastructure;
 
 /// <summary>The tests' one way to wait for something: poll, bounded, failing with what was awaited.</summary>

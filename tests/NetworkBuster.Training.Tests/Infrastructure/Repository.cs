@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Tests.Infrastructure;
 
 /// <summary>Where the repository is, from the test binaries.</summary>

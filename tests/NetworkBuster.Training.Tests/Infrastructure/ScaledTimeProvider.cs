@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Tests.Infrastructure;
 
 /// <summary>A clock that runs <see cref="Factor"/> times faster than real time, timers included: a minute-long deadline passes in a second.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
 
 namespace NetworkBuster.Training.Tests.Jobs;

@@ -74,7 +74,7 @@ public class LoadAndIdempotencyTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         var result = await activities.IngestAsync(new IngestInput(job) { Deadline = DateTimeOffset.UtcNow.AddSeconds(-1) });
 
-        Assert.Equal(NetworkBuster.Training.Jobs.ErrorCode.Timeout, result.Failure!.Code);
+        Assert.Equal(Contracts.ErrorCode.Timeout, result.Failure!.Code);
         Assert.Contains("timeoutMinutes=1", result.Failure.Message, StringComparison.Ordinal);
     }
 }

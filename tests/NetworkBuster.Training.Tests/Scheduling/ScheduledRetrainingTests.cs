@@ -39,7 +39,7 @@ public class RetrainingScheduleTests
 
         Assert.Equal("performance-optimizer-20250115140500", Hourly.JobIdFor(slot));
         Assert.Equal(Hourly.JobIdFor(slot), Hourly.JobIdFor(Hourly.LatestSlot(new DateTime(2025, 1, 15, 14, 59, 59))));
-        Assert.True(NetworkBuster.Training.Jobs.ContractNames.IsValidJobId(Hourly.JobIdFor(slot)));
+        Assert.True(Contracts.ContractNames.IsValidJobId(Hourly.JobIdFor(slot)));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class ScheduledRetrainingTests(AzuriteFixture azurite) : IClassFixture<Az
 
         using (var host = await Pipeline.StartHostAsync(azurite.ConnectionString))
         {
-            await azurite.Storage.JobsQueue.SendMessageAsync(NetworkBuster.Training.Jobs.JobMessageWriter.ToJson(fire.Plan.Job! with { Promotion = NetworkBuster.Training.Jobs.PromotionPolicy.Always }));
+            await azurite.Storage.JobsQueue.SendMessageAsync(NetworkBuster.Training.Jobs.JobMessageWriter.ToJson(fire.Plan.Job! with { Promotion = Contracts.PromotionPolicy.Always }));
             Assert.Equal(RunStatus.Succeeded, (await new RunStore(azurite.Storage).WaitAsync(fire.Plan.JobId, TimeSpan.FromMinutes(3))).Status);
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;

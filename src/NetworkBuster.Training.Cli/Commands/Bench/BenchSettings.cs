@@ -1,3 +1,4 @@
+
 namespace NetworkBuster.Training.Cli.Commands.Bench;
 
 /// <summary>The sizes a benchmark run uses.</summary>

@@ -1,4 +1,5 @@
-namespace NetworkBuster.Training.Evaluation;
+
+namespace NetworkBuster.Training.Metrics;
 
 /// <summary>A metric's name and which way is better.</summary>
 /// <param name="Name">The name as stored in <c>Metrics</c> and <c>PrimaryMetric</c>.</param>

@@ -2,13 +2,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Training;
 
-namespace NetworkBuster.Training.Evaluation;
+namespace NetworkBuster.Training.Steps;
 
 /// <summary>
 /// The evaluate step: scores the candidate on the held-out test split, scores the current version on the
@@ -106,10 +107,7 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
         {
             var sample = RowArrays.Load(test.Path, schema, testRows, MaxInsightRows);
             importance = PermutationImportance.Compute(ml, candidate, sample, primary, job.Split.Seed);
-            if (job.Model == PresetCatalog.PerformanceOptimizer.Name)
-            {
-                report = PerformanceReport.Compute(ml, candidate, sample, importance);
-            }
+            report = PresetCatalog.Find(job.Model)?.Report?.Invoke(ml, candidate, sample, importance);
         }
 
         return new ModelInsights(primary.Name, importance, baselines, report, manifest.Notes);

@@ -4,9 +4,10 @@ using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Storage;
 
-namespace NetworkBuster.Training.Registry;
+namespace NetworkBuster.Training.Steps;
 
 /// <summary>
 /// The register step: claims the next version row, publishes <c>model.zip</c> and <c>metadata.json</c> to
@@ -105,7 +106,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         return new ModelVersionRow
         {
             Model = job.Model,
-            Status = evaluation.Promote || job.Promotion == Jobs.PromotionPolicy.Never ? VersionStatus.Available : VersionStatus.Rejected,
+            Status = evaluation.Promote || job.Promotion == PromotionPolicy.Never ? VersionStatus.Available : VersionStatus.Rejected,
             StatusReason = evaluation.Decision,
             Trainer = train.Trainer ?? job.Trainer,
             Hyperparameters = train.HyperparametersJson,

@@ -1,4 +1,5 @@
-namespace NetworkBuster.Training.Jobs;
+
+namespace NetworkBuster.Training.Contracts;
 
 /// <summary>The error codes of the public contract: what a user can act on when a run fails.</summary>
 public enum ErrorCode

@@ -4,13 +4,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Evaluation;
-using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Storage;
+using NetworkBuster.Training.Training;
 
-namespace NetworkBuster.Training.Training;
+namespace NetworkBuster.Training.Steps;
 
 /// <summary>
 /// The train step: runs the job's search on the validation split when it asked for one, then fits the chosen

@@ -3,11 +3,12 @@ using System.Net;
 using Azure;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Storage;
 
-namespace NetworkBuster.Training.Datasets;
+namespace NetworkBuster.Training.Steps;
 
 /// <summary>
 /// The ingest step: streams the CSV from <c>ai-training-datasets</c> (never holding it as text), checks the header,

@@ -1,6 +1,6 @@
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Contracts;
 
-namespace NetworkBuster.Training.Evaluation;
+namespace NetworkBuster.Training.Metrics;
 
 /// <summary>Trivial predictors fitted on the train labels and scored on the test labels: what a model must clearly beat.</summary>
 public static class Baselines

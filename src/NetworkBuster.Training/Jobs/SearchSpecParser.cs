@@ -1,26 +1,13 @@
 using System.Text.Json;
-using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Training;
 using static NetworkBuster.Training.Jobs.JobMessageParser;
 
 namespace NetworkBuster.Training.Jobs;
 
-/// <summary>
-/// An optional, bounded hyperparameter search (the job field <c>search</c>, an addition to the contract): trials are
-/// fitted on the train split and compared on the validation split by the primary metric; the best is refitted.
-/// </summary>
-/// <param name="Kind"><c>random</c> (seeded draws from each trainer's ranges) or <c>grid</c> (a fixed small grid, in order).</param>
-/// <param name="Trials">At most this many fits (1–100).</param>
-/// <param name="Minutes">At most this long, in minutes (stops after the trial running at the limit).</param>
-/// <param name="Trainers">The trainers compared (default: the job's trainer).</param>
-public sealed record SearchSpec(string Kind = SearchSpec.Random, int Trials = 10, double Minutes = 5, IReadOnlyList<string>? Trainers = null)
+/// <summary>Reads the job field <c>search</c> into a <see cref="SearchSpec"/>.</summary>
+internal static class SearchSpecParser
 {
-    /// <summary>Random search.</summary>
-    public const string Random = "random";
-
-    /// <summary>Grid search.</summary>
-    public const string Grid = "grid";
-
     private static readonly string[] Fields = ["kind", "trials", "minutes", "trainers"];
 
     /// <summary>Parses and validates a <c>search</c> object.</summary>
@@ -44,7 +31,7 @@ public sealed record SearchSpec(string Kind = SearchSpec.Random, int Trials = 10
         if (TryGetIgnoreCase(element, "kind", out var kind))
         {
             var text = kind.ValueKind == JsonValueKind.String ? kind.GetString()!.ToLowerInvariant() : "";
-            result = text is Random or Grid ? result with { Kind = text } : throw Invalid($"'search.kind' must be random or grid, but found {Describe(kind)}.");
+            result = text is SearchSpec.Random or SearchSpec.Grid ? result with { Kind = text } : throw Invalid($"'search.kind' must be random or grid, but found {Describe(kind)}.");
         }
 
         if (TryGetIgnoreCase(element, "trials", out var trials))

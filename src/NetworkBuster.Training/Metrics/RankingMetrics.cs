@@ -1,7 +1,14 @@
-namespace NetworkBuster.Training.Evaluation;
+
+namespace NetworkBuster.Training.Metrics;
+
+/// <summary>One rating by index.</summary>
+/// <param name="User">The user's index.</param>
+/// <param name="Item">The item's index.</param>
+/// <param name="Rating">The rating.</param>
+public readonly record struct RatingTriple(int User, int Item, float Rating);
 
 /// <summary>Ratings by index, with the id tables that give the indices meaning.</summary>
-public sealed class RatingSet
+internal sealed class RatingSet
 {
     private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _items = new(StringComparer.Ordinal);
@@ -13,7 +20,7 @@ public sealed class RatingSet
     public List<string> Items { get; } = [];
 
     /// <summary>The ratings.</summary>
-    public List<Training.RatingTriple> Ratings { get; } = [];
+    public List<RatingTriple> Ratings { get; } = [];
 
     /// <summary>Adds a rating, giving new ids the next index.</summary>
     public void Add(string user, string item, float rating) => Ratings.Add(new(Intern(_users, Users, user), Intern(_items, Items, item), rating));
@@ -49,7 +56,7 @@ public sealed class RatingSet
 }
 
 /// <summary>Precision@k and NDCG@k (binary relevance) of top-k lists over held-out interactions.</summary>
-public static class RankingMetrics
+internal static class RankingMetrics
 {
     /// <summary>The list length the pipeline reports.</summary>
     public const int K = 10;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace NetworkBuster.Training.Jobs;
+namespace NetworkBuster.Training.Contracts;
 
 /// <summary>The contract's naming rules for jobs, models and dataset blobs.</summary>
 public static partial class ContractNames

@@ -1,4 +1,5 @@
-namespace NetworkBuster.Training.Presets;
+
+namespace NetworkBuster.Training.Contracts;
 
 /// <summary>What a model learns: a regression, a classification or a recommendation.</summary>
 public enum ModelTask

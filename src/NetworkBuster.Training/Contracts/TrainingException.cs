@@ -1,4 +1,5 @@
-namespace NetworkBuster.Training.Jobs;
+
+namespace NetworkBuster.Training.Contracts;
 
 /// <summary>
 /// A failure that retrying cannot fix (bad input, unknown model, too little data): the run is

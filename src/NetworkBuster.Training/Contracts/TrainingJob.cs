@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace NetworkBuster.Training.Jobs;
+namespace NetworkBuster.Training.Contracts;
 
 /// <summary>A validated training job: the contract's queue message after every rule has been checked.</summary>
 /// <param name="JobId">The idempotency key.</param>

@@ -1,8 +1,8 @@
 using Microsoft.ML;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Presets;
 
-namespace NetworkBuster.Training.Evaluation;
+namespace NetworkBuster.Training.Metrics;
 
 /// <summary>Computes every metric of a task from scored rows.</summary>
 public static class MetricsCalculator
