@@ -4,6 +4,7 @@ using Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Cli.Local;
 using NetworkBuster.Training.Hosting;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Storage;
@@ -75,18 +76,13 @@ internal sealed class CliServices
         }
     }
 
+    /// <summary>The storage the global options point at.</summary>
+    public StorageChoice StorageOf(ParseResult parse) => new(parse.GetValue(Connection), parse.GetValue(AccountName));
+
     private ServiceProvider Build(ParseResult parse)
     {
         // An operator waits at the prompt: fail fast rather than ride out a long outage as the host does.
-        var settings = new Dictionary<string, string?> { ["Training:Storage:MaxRetries"] = "2" };
-        if (parse.GetValue(Connection) is { Length: > 0 } connection)
-        {
-            settings[StorageNames.ConnectionSetting] = connection;
-        }
-        else if (parse.GetValue(AccountName) is { Length: > 0 } account)
-        {
-            settings[StorageNames.ConnectionSetting + ":accountName"] = account;
-        }
+        var settings = StorageOf(parse).SettingsWith([new("Training:Storage:MaxRetries", "2")]);
 
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(settings).Build();
         if (!StorageConnection.IsConfigured(configuration))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Registry;
 using Spectre.Console;
 
@@ -10,7 +11,7 @@ internal static class Output
 {
     public static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new(PipelineJson.Options) { WriteIndented = true };
 
     /// <summary>Writes a value as JSON to standard output.</summary>
     public static void Json(object value) => Console.WriteLine(JsonSerializer.Serialize(value, JsonOptions));

@@ -12,15 +12,15 @@ var root = new RootCommand("""
     cli.Connection,
     cli.AccountName,
     cli.Json,
-    DemoCommand.Create(cli.Connection),
-    HostCommand.Create(cli.Connection),
+    DemoCommand.Create(cli),
+    HostCommand.Create(cli),
     SubmitCommand.Create(cli),
     RunsCommand.Create(cli),
     ModelsCommand.Create(cli),
     DatasetsCommand.Create(cli),
     PredictCommand.Create(cli),
-    QualityCommand.Create(cli.Connection),
-    BenchCommand.Create(cli.Connection),
+    QualityCommand.Create(cli),
+    BenchCommand.Create(cli),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -29,14 +29,14 @@ internal static class BenchCommand
     private static readonly Option<int?> SmallJobs = new("--small-jobs") { Description = "Small jobs enqueued at once for jobs per minute (default 100)." };
     private static readonly Option<int> Concurrency = new("--concurrency") { Description = "The host's concurrent jobs (Training:Host:MaxConcurrentJobs).", DefaultValueFactory = _ => 1 };
 
-    public static Command Create(Option<string?> connection)
+    public static Command Create(CliServices cli)
     {
         var command = new Command("bench", "Benchmark ingest, pipeline overhead, trainers, memory and host latency against references measured in the same run. Starts Azurite unless storage is configured.")
         {
             Quick, Groups, OutputFile, IngestMb, Rows, MemoryRows, LatencyJobs, SmallJobs, Concurrency,
             MemoryBenchmark.CreateProbeCommand(),
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, parse.GetValue(connection), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, cli.StorageOf(parse), cancellationToken));
         return command;
     }
 
@@ -61,7 +61,7 @@ internal static class BenchCommand
         };
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, string? connection, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, StorageChoice choice, CancellationToken cancellationToken)
     {
         BenchSettings settings;
         try
@@ -76,9 +76,9 @@ internal static class BenchCommand
 
         var watch = Stopwatch.StartNew();
         var machine = MachineInfo.Current();
-        connection ??= Environment.GetEnvironmentVariable(StorageNames.ConnectionSetting);
         AzuriteServer? azurite = null;
-        if (string.IsNullOrWhiteSpace(connection))
+        string? connection = null;
+        if (!choice.IsConfigured)
         {
             Progress("No AzureWebJobsStorage or --connection: starting Azurite (in-memory) for this run.");
             azurite = await AzuriteServer.StartEphemeralAsync(Console.Out, cancellationToken);
@@ -90,7 +90,7 @@ internal static class BenchCommand
         int failures = 0;
         await using (azurite)
         {
-            var hostSettings = new Dictionary<string, string?> { ["Training:Host:MaxConcurrentJobs"] = settings.Concurrency.ToString(CultureInfo.InvariantCulture) };
+            var hostSettings = choice.SettingsWith([new("Training:Host:MaxConcurrentJobs", settings.Concurrency.ToString(CultureInfo.InvariantCulture))]);
             using var host = LocalHost.Build(connection, LogLevel.Warning, hostSettings);
             var services = host.Services;
             var storage = services.GetRequiredService<StorageClients>();
@@ -159,7 +159,7 @@ internal static class BenchCommand
                     CultureInfo.InvariantCulture,
                     $"performance-optimizer: the fastest trainer within 1% of the best RMSE ({best:0.000}) is **{pick.Trainer}** ({pick.RowsPerSecond:N0} rows/s, RMSE {pick.Rmse:0.000}); the preset's default is fasttree{(pick.Trainer == "fasttree" ? ", so keep it" : $", so the recommendation is to default to {pick.Trainer}")}."));
             });
-            await Group(BenchSettings.Memory, async () => figures.AddRange(await MemoryBenchmark.RunAsync(storage, connection, settings, Progress, cancellationToken)));
+            await Group(BenchSettings.Memory, async () => figures.AddRange(await MemoryBenchmark.RunAsync(storage, connection is null ? choice.Settings() : new Dictionary<string, string?> { [StorageNames.ConnectionSetting] = connection }, settings, Progress, cancellationToken)));
             if (settings.Runs(BenchSettings.Overhead) || settings.Runs(BenchSettings.Latency))
             {
                 await host.StartAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using NetworkBuster.Training.Cli.Local;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
@@ -16,20 +17,20 @@ namespace NetworkBuster.Training.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create(Option<string?> connection)
+    public static Command Create(CliServices cli)
     {
         var rows = new Option<int>("--rows") { Description = "Rows of generated performance data (the other presets scale with it).", DefaultValueFactory = _ => 20_000 };
         var command = new Command("demo", "Train all four presets end to end: sample data → queue → ingest → train → evaluate → register, then print the registered versions.")
         {
             rows,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(connection), parse.GetValue(rows), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(cli.StorageOf(parse), parse.GetValue(rows), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? connection, int rows, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(StorageChoice storage, int rows, CancellationToken cancellationToken)
     {
-        await using var session = await PipelineSession.StartAsync(connection, "demo", cancellationToken);
+        await using var session = await PipelineSession.StartAsync(storage, "demo", cancellationToken);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var jobs = new (string Model, Func<MemoryStream> Data, string Size, object? Hyperparameters)[]
         {

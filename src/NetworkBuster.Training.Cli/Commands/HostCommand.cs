@@ -7,7 +7,7 @@ namespace NetworkBuster.Training.Cli.Commands;
 /// <summary><c>nbtrain host</c>: the local host, listening on <c>ai-training-jobs</c> until Ctrl+C.</summary>
 internal static class HostCommand
 {
-    public static Command Create(Option<string?> connection)
+    public static Command Create(CliServices cli)
     {
         var concurrency = new Option<int>("--concurrency") { Description = "CPU-heavy steps (ingest, train, evaluate) run at once, 1–64.", DefaultValueFactory = _ => 1 };
         var noTimers = new Option<bool>("--no-timers") { Description = "Do not run the retraining schedules (VisitorBehaviorSchedule, … settings)." };
@@ -18,8 +18,8 @@ internal static class HostCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var option = parse.GetValue(connection);
-            await using var azurite = LocalHost.IsStorageConfigured(option) ? null : await StartAzuriteAsync(cancellationToken);
+            var storage = cli.StorageOf(parse);
+            await using var azurite = storage.IsConfigured ? null : await StartAzuriteAsync(cancellationToken);
             if (azurite is not null)
             {
                 Console.WriteLine("Storage: Azurite on 127.0.0.1:10000-10002 (UseDevelopmentStorage=true for nbtrain and the SDKs).");
@@ -31,7 +31,7 @@ internal static class HostCommand
             IHost host;
             try
             {
-                host = LocalHost.Build(azurite?.ConnectionString ?? option, Microsoft.Extensions.Logging.LogLevel.Information, settings: new Dictionary<string, string?> { ["Training:Host:MaxConcurrentJobs"] = parse.GetValue(concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture) }, timers: !parse.GetValue(noTimers));
+                host = LocalHost.Build(azurite?.ConnectionString, Microsoft.Extensions.Logging.LogLevel.Information, settings: storage.SettingsWith([new("Training:Host:MaxConcurrentJobs", parse.GetValue(concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture))]), timers: !parse.GetValue(noTimers));
             }
             catch (Hosting.InvalidSettingsException ex)
             {

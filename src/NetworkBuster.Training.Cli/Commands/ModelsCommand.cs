@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using NetworkBuster.Training.Registry;
-using NetworkBuster.Training.Storage;
 using Spectre.Console;
 
 namespace NetworkBuster.Training.Cli.Commands;
@@ -55,18 +53,12 @@ internal static class ModelsCommand
                 return ExitCodes.Success;
             }
 
-            var all = new List<TableEntity>();
-            await foreach (var e in services.GetRequiredService<StorageClients>().Registry.QueryAsync<TableEntity>(select: ["PartitionKey", "Version", "IsCurrent", "PrimaryMetric", "PrimaryMetricValue"], cancellationToken: ct))
+            var models = (await services.GetRequiredService<ModelRegistry>().SummarizeAsync(ct)).Select(m => new
             {
-                all.Add(e);
-            }
-
-            var models = all.GroupBy(e => e.PartitionKey).Select(g => new
-            {
-                Model = g.Key,
-                Versions = g.Count(),
-                Current = g.FirstOrDefault(e => e.GetBoolean("IsCurrent") == true)?.GetInt32("Version"),
-                Metric = g.FirstOrDefault(e => e.GetBoolean("IsCurrent") == true) is { } c ? $"{c.GetString("PrimaryMetric")} {c.GetDouble("PrimaryMetricValue")?.ToString("0.####", Output.Culture)}" : null,
+                m.Model,
+                m.Versions,
+                Current = m.CurrentVersion,
+                Metric = m.CurrentVersion is null ? null : $"{m.PrimaryMetric} {m.PrimaryMetricValue?.ToString("0.####", Output.Culture)}",
             }).ToList();
             if (json)
             {

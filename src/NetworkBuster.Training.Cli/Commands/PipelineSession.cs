@@ -33,17 +33,18 @@ internal sealed class PipelineSession : IAsyncDisposable
 
     public ModelRegistry Registry { get; }
 
-    public static async Task<PipelineSession> StartAsync(string? connection, string purpose, CancellationToken cancellationToken)
+    public static async Task<PipelineSession> StartAsync(StorageChoice storage, string purpose, CancellationToken cancellationToken)
     {
         AzuriteServer? azurite = null;
-        if (!LocalHost.IsStorageConfigured(connection))
+        string? connection = null;
+        if (!storage.IsConfigured)
         {
             AnsiConsole.MarkupLine($"[grey]No AzureWebJobsStorage set: starting Azurite (in-memory) for this {Markup.Escape(purpose)}.[/]");
             azurite = await AzuriteServer.StartEphemeralAsync(Console.Out, cancellationToken);
             connection = azurite.ConnectionString;
         }
 
-        var host = LocalHost.Build(connection, LogLevel.Warning);
+        var host = LocalHost.Build(connection, LogLevel.Warning, storage.Settings());
         await host.StartAsync(cancellationToken);
         var session = new PipelineSession(azurite, host);
         await session.Storage.EnsureCreatedAsync(cancellationToken);

@@ -19,7 +19,7 @@ namespace NetworkBuster.Training.Cli.Commands;
 /// </summary>
 internal static class QualityCommand
 {
-    public static Command Create(Option<string?> connection)
+    public static Command Create(CliServices cli)
     {
         var datasets = new Option<string?>("--datasets") { Description = "The folder of the real datasets (default: ../shared/datasets from the repository root)." };
         var seeds = new Option<int>("--seeds") { Description = "Seeds of Telco's 80/20 split.", DefaultValueFactory = _ => 5 };
@@ -27,11 +27,11 @@ internal static class QualityCommand
         var folds = new Option<int>("--folds") { Description = "Folds of the recommender cross-validation (0: skip it).", DefaultValueFactory = _ => 5 };
         var command = new Command("quality", "Train the real datasets through the pipeline and print our figures beside the published ones.") { datasets, seeds, rows, folds };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(connection), parse.GetValue(datasets), parse.GetValue(seeds), parse.GetValue(rows), parse.GetValue(folds), cancellationToken));
+            cli.StorageOf(parse), parse.GetValue(datasets), parse.GetValue(seeds), parse.GetValue(rows), parse.GetValue(folds), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? connection, string? folder, int seeds, int rows, int folds, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(StorageChoice storage, string? folder, int seeds, int rows, int folds, CancellationToken cancellationToken)
     {
         folder ??= Path.GetFullPath(Path.Combine(AzuritePackage.FindRoot() ?? Environment.CurrentDirectory, "..", "shared", "datasets"));
         string Data(string name) => Path.Combine(folder, name);
@@ -43,7 +43,7 @@ internal static class QualityCommand
 
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]Quality on real data (through the pipeline) and on MovieLens-shaped data[/]")
             .AddColumn("Dataset").AddColumn("Metric").AddColumn(new TableColumn("Ours").RightAligned()).AddColumn(new TableColumn("Published").RightAligned()).AddColumn("Verdict");
-        await using (var session = await PipelineSession.StartAsync(connection, "quality run", cancellationToken))
+        await using (var session = await PipelineSession.StartAsync(storage, "quality run", cancellationToken))
         {
             var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
             foreach (var (name, file) in new[] { (QualityJobs.TelcoBlob, QualityJobs.TelcoFile), (QualityJobs.AppliancesTrainBlob, QualityJobs.AppliancesTrainFile), (QualityJobs.AppliancesTestBlob, QualityJobs.AppliancesTestFile) })

@@ -92,8 +92,4 @@ public static class LocalHost
         configure?.Invoke(builder.Services);
         return builder.Build();
     }
-
-    /// <summary>Whether storage is configured by the option or the environment (any form of <c>AzureWebJobsStorage</c>).</summary>
-    public static bool IsStorageConfigured(string? option) =>
-        !string.IsNullOrWhiteSpace(option) || StorageConnection.IsConfigured(new ConfigurationBuilder().AddEnvironmentVariables().Build());
 }

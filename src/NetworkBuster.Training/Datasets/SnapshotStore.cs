@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Azure.Storage.Blobs;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Datasets;
@@ -28,8 +28,6 @@ public sealed record SnapshotManifest(SnapshotSchema Schema, IReadOnlyDictionary
 /// <param name="options">Where local copies go.</param>
 public sealed class SnapshotStore(StorageClients storage, IngestOptions options)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
-
     /// <summary>A fresh local working folder for a job.</summary>
     public string LocalFolder(string jobId)
     {
@@ -47,14 +45,14 @@ public sealed class SnapshotStore(StorageClients storage, IngestOptions options)
             await Blob(prefix, split).UploadAsync(Path.Combine(localFolder, split + ".rows"), overwrite: true, cancellationToken);
         }
 
-        await Manifest(prefix).UploadAsync(BinaryData.FromObjectAsJson(manifest, Json), overwrite: true, cancellationToken);
+        await Manifest(prefix).UploadAsync(BinaryData.FromObjectAsJson(manifest, PipelineJson.Options), overwrite: true, cancellationToken);
     }
 
     /// <summary>Reads a snapshot's manifest.</summary>
     public async Task<SnapshotManifest> GetManifestAsync(string prefix, CancellationToken cancellationToken)
     {
         var content = await Manifest(prefix).DownloadContentAsync(cancellationToken);
-        return content.Value.Content.ToObjectFromJson<SnapshotManifest>(Json)
+        return content.Value.Content.ToObjectFromJson<SnapshotManifest>(PipelineJson.Options)
             ?? throw new InvalidDataException($"The snapshot manifest of '{prefix}' is empty.");
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using NetworkBuster.Training.Contracts;
+
 namespace NetworkBuster.Training.Evaluation;
 
 /// <summary>How much the test metric degrades when one feature column is shuffled (permutation importance).</summary>
@@ -20,11 +22,9 @@ public sealed record ModelInsights(
     PerformanceReport? PerformanceReport,
     IReadOnlyDictionary<string, string>? Notes)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>As compact JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, PipelineJson.Options);
 
     /// <summary>Reads insights JSON (from an evaluate output or <c>metadata.json</c>'s <c>insights</c>).</summary>
-    public static ModelInsights? FromJson(string? json) => string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<ModelInsights>(json, Json);
+    public static ModelInsights? FromJson(string? json) => string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<ModelInsights>(json, PipelineJson.Options);
 }

@@ -88,4 +88,50 @@ public sealed partial class ModelRegistry(StorageClients storage)
 
         throw new InvalidOperationException($"Could not allocate a version of {row.Model} after {MaxAttempts} attempts.");
     }
+
+    /// <summary>Every model with a registered version: its version count and its current version, if any.</summary>
+    public async Task<IReadOnlyList<ModelSummary>> SummarizeAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(select: ["PartitionKey", "Version", "IsCurrent", "PrimaryMetric", "PrimaryMetricValue"], cancellationToken: cancellationToken))
+        {
+            rows.Add(e);
+        }
+
+        return [.. rows.GroupBy(e => e.PartitionKey).Select(g =>
+        {
+            var current = g.Where(e => e.GetBoolean("IsCurrent") == true).MaxBy(e => e.GetInt32("Version"));
+            return new ModelSummary(g.Key, g.Count(), current?.GetInt32("Version"), current?.GetString("PrimaryMetric"), current?.GetDouble("PrimaryMetricValue"));
+        })];
+    }
+
+    /// <summary>
+    /// Marks a non-current version deprecated with its blobs deleted (retention), unless the row changed since
+    /// <paramref name="row"/> was read (perhaps promoted): then false, and nothing is written.
+    /// </summary>
+    public async Task<bool> MarkBlobsDeletedAsync(ModelVersionRow row, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        try
+        {
+            await _table.UpdateEntityAsync(
+                new TableEntity(row.PartitionKey, row.RowKey) { ["Status"] = VersionStatus.Deprecated, ["BlobsDeletedAt"] = at, ["IsCurrent"] = false },
+                row.ETag,
+                TableUpdateMode.Merge,
+                cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+    }
 }
+
+/// <summary>One model of the registry at a glance.</summary>
+/// <param name="Model">The model name.</param>
+/// <param name="Versions">How many versions are registered.</param>
+/// <param name="CurrentVersion">The current version, if any.</param>
+/// <param name="PrimaryMetric">The current version's primary metric name.</param>
+/// <param name="PrimaryMetricValue">The current version's primary metric value.</param>
+public sealed record ModelSummary(string Model, int Versions, int? CurrentVersion, string? PrimaryMetric, double? PrimaryMetricValue);

@@ -56,4 +56,11 @@ public sealed class ModelStore(StorageClients storage)
 
     /// <summary>The metadata blob of a version.</summary>
     public BlobClient MetadataBlob(string model, int version) => storage.Models.GetBlobClient(ModelVersionRow.MetadataBlobOf(model, version));
+
+    /// <summary>Deletes a version's model and metadata blobs (idempotent).</summary>
+    public async Task DeleteVersionAsync(string model, int version, CancellationToken cancellationToken = default)
+    {
+        await ModelBlob(model, version).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        await MetadataBlob(model, version).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
 }

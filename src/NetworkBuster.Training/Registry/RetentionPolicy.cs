@@ -1,8 +1,4 @@
-using System.Net;
-using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
-using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Registry;
 
@@ -18,12 +14,12 @@ public sealed class RegistryOptions
 /// are marked deprecated (the row first, guarded by its ETag, so a concurrent promotion of it fails and re-reads),
 /// then their blobs are deleted. Rows are never deleted.
 /// </summary>
-/// <param name="storage">The storage account.</param>
 /// <param name="registry">The registry.</param>
+/// <param name="store">The model store, which deletes the blobs.</param>
 /// <param name="options">How many to keep.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Logger.</param>
-public sealed class RetentionPolicy(StorageClients storage, ModelRegistry registry, RegistryOptions options, TimeProvider time, ILogger<RetentionPolicy> logger)
+public sealed class RetentionPolicy(ModelRegistry registry, ModelStore store, RegistryOptions options, TimeProvider time, ILogger<RetentionPolicy> logger)
 {
     /// <summary>Applies retention to one model.</summary>
     /// <returns>The versions whose blobs were deleted.</returns>
@@ -37,23 +33,13 @@ public sealed class RetentionPolicy(StorageClients storage, ModelRegistry regist
         var deleted = new List<int>();
         foreach (var row in expired)
         {
-            var at = time.GetUtcNow();
-            try
-            {
-                await storage.Registry.UpdateEntityAsync(
-                    new TableEntity(model, row.RowKey) { ["Status"] = VersionStatus.Deprecated, ["BlobsDeletedAt"] = at, ["IsCurrent"] = false },
-                    row.ETag,
-                    TableUpdateMode.Merge,
-                    cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+            if (!await registry.MarkBlobsDeletedAsync(row, time.GetUtcNow(), cancellationToken))
             {
                 // Changed since we read it (perhaps promoted): leave it for the next pass.
                 continue;
             }
 
-            await storage.Models.DeleteBlobIfExistsAsync(ModelVersionRow.ModelBlobOf(model, row.Version), cancellationToken: cancellationToken);
-            await storage.Models.DeleteBlobIfExistsAsync(ModelVersionRow.MetadataBlobOf(model, row.Version), cancellationToken: cancellationToken);
+            await store.DeleteVersionAsync(model, row.Version, cancellationToken);
             deleted.Add(row.Version);
         }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using NetworkBuster.Training.Training;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Registry;
@@ -36,9 +37,9 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
         ArgumentNullException.ThrowIfNull(output);
         var row = (reference.Version is { } v ? await registry.GetAsync(reference.Model, v, cancellationToken) : await registry.GetCurrentAsync(reference.Model, cancellationToken))
             ?? throw new NotFoundException(reference.Version is null ? $"{reference.Model} has no current version." : $"{reference} does not exist.");
-        var schema = JsonSerializer.Deserialize<SnapshotSchema>(row.InputSchema ?? "null", SnapshotStore.Json)
+        var schema = JsonSerializer.Deserialize<SnapshotSchema>(row.InputSchema ?? "null", PipelineJson.Options)
             ?? throw new RegistryException($"{row.Model}:{row.Version} has no input schema.");
-        var ml = new MLContext(seed: 1);
+        var ml = ModelContext.Create(seed: 1);
         var model = await models.LoadAsync(ml, row, cancellationToken);
         var folder = Path.Combine(Path.GetTempPath(), "nbtrain-score", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);

@@ -44,7 +44,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         {
             await using var staged = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(input.Train.ModelBlob), input.Train.ModelSha256, cancellationToken);
             await ModelStore.UploadAsync(modelBlob, staged, cancellationToken);
-            await models.MetadataBlob(job.Model, row.Version).UploadAsync(BinaryData.FromObjectAsJson(Metadata(row, input), SnapshotStore.Json), overwrite: true, cancellationToken);
+            await models.MetadataBlob(job.Model, row.Version).UploadAsync(BinaryData.FromObjectAsJson(Metadata(row, input), PipelineJson.Options), overwrite: true, cancellationToken);
         }
 
         bool isCurrent = row.IsCurrent;
@@ -122,7 +122,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
             ValidationRows = ingest.ValidationRows,
             TestRows = ingest.TestRows,
             BadRows = ingest.BadRows,
-            InputSchema = JsonSerializer.Serialize(manifest.Schema, SnapshotStore.Json),
+            InputSchema = JsonSerializer.Serialize(manifest.Schema, PipelineJson.Options),
             ModelSha256 = train.ModelSha256,
             ModelBytes = train.ModelBytes,
             JobId = job.JobId,

@@ -29,20 +29,37 @@ public static class StorageConnection
     public static StorageClients Create(IConfiguration configuration, string setting = StorageNames.ConnectionSetting)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(setting);
         int retries = int.TryParse(configuration["Training:Storage:MaxRetries"], out int r) ? r : StorageClients.DefaultMaxRetries;
+        return Resolve(
+            configuration,
+            connectionString => StorageClients.FromConnectionString(connectionString, retries),
+            (blob, queue, table, credential) => StorageClients.FromEndpoints(blob, queue, table, credential, retries),
+            setting);
+    }
+
+    /// <summary>
+    /// The one place the setting is read: hands a connection string or the three endpoints and their credential to
+    /// whichever client the caller builds (the pipeline's <see cref="StorageClients"/>, the Durable engine's provider).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When storage is not configured (the message says how to).</exception>
+    public static T Resolve<T>(IConfiguration configuration, Func<string, T> fromConnectionString, Func<Uri, Uri, Uri, TokenCredential, T> fromEndpoints, string setting = StorageNames.ConnectionSetting)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(fromConnectionString);
+        ArgumentNullException.ThrowIfNull(fromEndpoints);
+        var section = configuration.GetSection(setting);
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            return StorageClients.FromConnectionString(section.Value, retries);
+            return fromConnectionString(section.Value);
         }
 
         var (blob, queue, table, credential) = Endpoints(configuration, setting);
-        return StorageClients.FromEndpoints(blob, queue, table, credential, retries);
+        return fromEndpoints(blob, queue, table, credential);
     }
 
     /// <summary>The service endpoints and credential of an identity-based connection.</summary>
     /// <exception cref="InvalidOperationException">When the setting names neither an account nor endpoints.</exception>
-    public static (Uri Blob, Uri Queue, Uri Table, TokenCredential Credential) Endpoints(IConfiguration configuration, string setting = StorageNames.ConnectionSetting)
+    private static (Uri Blob, Uri Queue, Uri Table, TokenCredential Credential) Endpoints(IConfiguration configuration, string setting = StorageNames.ConnectionSetting)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(setting);

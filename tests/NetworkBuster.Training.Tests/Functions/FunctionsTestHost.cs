@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
@@ -84,7 +82,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
                 host.AddActivity<RunUpdate, bool>(registry, nameof(activities.RecordRun), input => activities.RecordRun(input, CancellationToken.None));
                 host.AddActivity<string, bool>(registry, nameof(activities.Cleanup), input => activities.Cleanup(input, CancellationToken.None));
             },
-            new DurableTaskTestHostOptions { Port = FreePort(), LoggerFactory = Environment.GetEnvironmentVariable("NBTRAIN_TEST_DURABLE_LOGS") is null ? NullLoggerFactory.Instance : Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug)) });
+            new DurableTaskTestHostOptions { Port = LoopbackPort.Free(), LoggerFactory = Environment.GetEnvironmentVariable("NBTRAIN_TEST_DURABLE_LOGS") is null ? NullLoggerFactory.Instance : Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug)) });
         return host;
     }
 
@@ -140,12 +138,6 @@ public sealed class FunctionsTestHost : IAsyncDisposable
 
     private void Count(string name) => _calls.AddOrUpdate(name, 1, (_, n) => n + 1);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>An activity held at its entry: the test waits for it to arrive, looks, then lets it go.</summary>
     public sealed class Gate

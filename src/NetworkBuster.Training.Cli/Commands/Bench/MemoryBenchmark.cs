@@ -42,7 +42,7 @@ internal static class MemoryBenchmark
         return command;
     }
 
-    public static async Task<IReadOnlyList<BenchmarkFigure>> RunAsync(StorageClients storage, string connection, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<BenchmarkFigure>> RunAsync(StorageClients storage, IReadOnlyDictionary<string, string?> storageSettings, BenchSettings settings, Action<string> progress, CancellationToken cancellationToken)
     {
         var figures = new List<BenchmarkFigure>();
         foreach (int rows in settings.MemoryRows)
@@ -53,7 +53,7 @@ internal static class MemoryBenchmark
             try
             {
                 progress($"memory: ingest + train {rows:N0} rows ({bytes / 1e6:N0} MB of CSV) in a child process");
-                var probe = await ProbeAsync(name, connection, cancellationToken);
+                var probe = await ProbeAsync(name, storageSettings, cancellationToken);
                 double budget = ((3.0 * probe.Rows * probe.Features * 4) / MB) + 500;
                 double peak = probe.PeakWorkingSetBytes / MB;
                 figures.Add(new BenchmarkFigure(
@@ -76,7 +76,7 @@ internal static class MemoryBenchmark
         return figures;
     }
 
-    private static async Task<MemoryProbeResult> ProbeAsync(string dataset, string connection, CancellationToken cancellationToken)
+    private static async Task<MemoryProbeResult> ProbeAsync(string dataset, IReadOnlyDictionary<string, string?> storageSettings, CancellationToken cancellationToken)
     {
         var exe = Environment.ProcessPath ?? "dotnet";
         var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -90,7 +90,10 @@ internal static class MemoryBenchmark
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment[StorageNames.ConnectionSetting] = connection;
+        foreach (var (key, value) in storageSettings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the memory probe process.");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);

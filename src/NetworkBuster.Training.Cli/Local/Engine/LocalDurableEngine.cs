@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Microsoft.AspNetCore.Builder;
@@ -10,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Cli.Local.Engine;
@@ -31,7 +30,7 @@ public sealed class LocalDurableEngine : IHostedService, IAsyncDisposable
     {
         _configuration = configuration;
         _options = options;
-        Address = $"http://127.0.0.1:{FreePort()}";
+        Address = $"http://127.0.0.1:{LoopbackPort.Free()}";
     }
 
     /// <summary>The host's loggers (set when the host resolves the engine).</summary>
@@ -107,17 +106,11 @@ public sealed class LocalDurableEngine : IHostedService, IAsyncDisposable
         }
     }
 
-    private static StorageAccountClientProvider ClientProvider(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(StorageNames.ConnectionSetting);
-        if (!string.IsNullOrWhiteSpace(section.Value))
-        {
-            return new StorageAccountClientProvider(section.Value);
-        }
-
-        var (blob, queue, table, credential) = StorageConnection.Endpoints(configuration);
-        return new StorageAccountClientProvider(blob, queue, table, credential);
-    }
+    private static StorageAccountClientProvider ClientProvider(IConfiguration configuration) =>
+        StorageConnection.Resolve(
+            configuration,
+            connectionString => new StorageAccountClientProvider(connectionString),
+            (blob, queue, table, credential) => new StorageAccountClientProvider(blob, queue, table, credential));
 
     private sealed class HostedByLocalHost : IHostLifetime
     {
@@ -126,10 +119,4 @@ public sealed class LocalDurableEngine : IHostedService, IAsyncDisposable
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
