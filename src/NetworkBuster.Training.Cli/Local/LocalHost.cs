@@ -52,9 +52,8 @@ public static class LocalHost
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        var options = TrainingPipelineServiceCollectionExtensions.Validated(
-            TrainingPipelineServiceCollectionExtensions.Bind<LocalHostOptions>(builder.Configuration, LocalHostOptions.Section), o => o.Validate());
-        builder.Services.AddSingleton(options);
+        var options = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions();
+        builder.Services.AddValidatedOptions<LocalHostOptions>(builder.Configuration, LocalHostOptions.Section, o => o.Validate());
         builder.Services.AddTrainingPipeline(builder.Configuration).AddTrainingOrchestration();
         builder.Services.AddTrainingTelemetry(builder.Configuration);
 
@@ -90,6 +89,17 @@ public static class LocalHost
         }
 
         configure?.Invoke(builder.Services);
-        return builder.Build();
+        var host = builder.Build();
+        try
+        {
+            TrainingPipelineServiceCollectionExtensions.ValidateSettings(host.Services);
+        }
+        catch (InvalidSettingsException)
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return host;
     }
 }

@@ -4,6 +4,9 @@ namespace NetworkBuster.Training.Datasets;
 /// <summary>Limits the ingest step enforces (configuration section <c>Training:Ingest</c>).</summary>
 public sealed class IngestOptions
 {
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Training:Ingest";
+
     /// <summary>The largest dataset blob accepted, in bytes (default 4 GiB).</summary>
     public long MaxDatasetBytes { get; set; } = 4L << 30;
 
@@ -21,4 +24,33 @@ public sealed class IngestOptions
 
     /// <summary>Where snapshots are written locally before upload; the system temp folder when empty.</summary>
     public string? WorkDirectory { get; set; }
+
+    /// <summary>Every problem with the values, each naming the setting, the value found and the allowed range.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (MaxDatasetBytes < 1)
+        {
+            yield return $"{Section}:MaxDatasetBytes must be at least 1, found {MaxDatasetBytes}.";
+        }
+
+        if (MaxBadRowShare is < 0 or > 1 || double.IsNaN(MaxBadRowShare))
+        {
+            yield return $"{Section}:MaxBadRowShare must be 0–1, found {MaxBadRowShare}.";
+        }
+
+        if (MinRows is < 1)
+        {
+            yield return $"{Section}:MinRows must be at least 1, found {MinRows}.";
+        }
+
+        if (MinTestRows is < 1)
+        {
+            yield return $"{Section}:MinTestRows must be at least 1, found {MinTestRows}.";
+        }
+
+        if (SampleRows is < 1 or > 1_000_000)
+        {
+            yield return $"{Section}:SampleRows must be 1–1000000, found {SampleRows}.";
+        }
+    }
 }

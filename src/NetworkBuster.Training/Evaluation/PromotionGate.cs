@@ -7,6 +7,9 @@ namespace NetworkBuster.Training.Evaluation;
 /// <summary>Gate settings (configuration section <c>Training:Gate</c>).</summary>
 public sealed class GateOptions
 {
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Training:Gate";
+
     /// <summary>How much better than the current version a candidate must be on the primary metric.</summary>
     public double Margin { get; set; }
 
@@ -42,6 +45,29 @@ public sealed class GateOptions
         }
 
         return (custom.Margin ?? Margin, merged);
+    }
+
+    /// <summary>Every problem with the values, each naming the setting, the value found and the allowed range.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (Margin is < 0 or >= 1 || double.IsNaN(Margin))
+        {
+            yield return $"{Section}:Margin must be at least 0 and below 1, found {Margin}.";
+        }
+
+        foreach (var (group, floors) in new[] { ("ClassifierMinimums", ClassifierMinimums), ("RegressorMinimums", RegressorMinimums) }
+            .Concat(Models.Select(m => ($"Models:{m.Key}:Minimums", m.Value.Minimums ?? []))))
+        {
+            foreach (var (metric, floor) in floors.Where(f => !double.IsFinite(f.Value)))
+            {
+                yield return $"{Section}:{group}:{metric} must be a finite number, found {floor}.";
+            }
+        }
+
+        foreach (var (model, custom) in Models.Where(m => m.Value.Margin is < 0 or >= 1))
+        {
+            yield return $"{Section}:Models:{model}:Margin must be at least 0 and below 1, found {custom.Margin}.";
+        }
     }
 }
 

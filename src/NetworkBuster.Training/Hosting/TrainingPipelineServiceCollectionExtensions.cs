@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
@@ -22,10 +23,10 @@ public static class TrainingPipelineServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(_ => StorageConnection.Create(configuration));
-        services.AddSingleton(Bind<IngestOptions>(configuration, "Training:Ingest"));
-        services.AddSingleton(Bind<GateOptions>(configuration, "Training:Gate"));
-        services.AddSingleton(Validated(Bind<WorkflowOptions>(configuration, WorkflowOptions.Section), o => o.Validate()));
-        services.AddSingleton(Bind<RegistryOptions>(configuration, "Training:Registry"));
+        services.AddValidatedOptions<IngestOptions>(configuration, IngestOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<GateOptions>(configuration, GateOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<WorkflowOptions>(configuration, WorkflowOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<RegistryOptions>(configuration, RegistryOptions.Section, o => o.Validate());
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<Telemetry.TrainingTelemetry>();
@@ -46,19 +47,59 @@ public static class TrainingPipelineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Throws, naming every problem, when <paramref name="validate"/> finds any: options are checked at start.</summary>
-    public static T Validated<T>(T options, Func<T, IEnumerable<string>> validate)
+    /// <summary>
+    /// Options bound from <paramref name="section"/> and checked by <paramref name="validate"/> when the host starts
+    /// (<c>ValidateOnStart</c>) and whenever they are first read: a bad value stops the host with a message that names
+    /// the setting, the value and the allowed range. Consumers take <typeparamref name="T"/> itself.
+    /// </summary>
+    public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section, Func<T, IEnumerable<string>> validate)
+        where T : class
     {
-        var problems = validate(options).ToList();
-        return problems.Count == 0 ? options : throw new InvalidSettingsException(problems);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton<IValidateOptions<T>>(new SettingsValidation<T>(validate));
+        services.AddSingleton(sp =>
+        {
+            try
+            {
+                return sp.GetRequiredService<IOptions<T>>().Value;
+            }
+            catch (OptionsValidationException ex)
+            {
+                throw new InvalidSettingsException([.. ex.Failures]);
+            }
+        });
+        return services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
     }
 
-    /// <summary>Binds a configuration section onto new options.</summary>
-    public static T Bind<T>(IConfiguration configuration, string section)
-        where T : new()
+    /// <summary>
+    /// Runs every <c>ValidateOnStart</c> check now (what a host does as it starts), so a builder can refuse bad settings
+    /// before anything listens.
+    /// </summary>
+    /// <exception cref="InvalidSettingsException">Naming every problem.</exception>
+    public static void ValidateSettings(IServiceProvider services)
     {
-        var options = new T();
-        configuration.GetSection(section).Bind(options);
-        return options;
+        ArgumentNullException.ThrowIfNull(services);
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new InvalidSettingsException([.. ex.Failures]);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            throw new InvalidSettingsException([.. ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)]);
+        }
+    }
+
+    private sealed class SettingsValidation<T>(Func<T, IEnumerable<string>> validate) : IValidateOptions<T>
+        where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options)
+        {
+            var problems = validate(options).ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 }

@@ -5,8 +5,20 @@ namespace NetworkBuster.Training.Registry;
 /// <summary>Registry settings (configuration section <c>Training:Registry</c>).</summary>
 public sealed class RegistryOptions
 {
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Training:Registry";
+
     /// <summary>How many non-current versions keep their blobs; older ones become deprecated and lose them.</summary>
     public int KeepVersions { get; set; } = 10;
+
+    /// <summary>Every problem with the values, each naming the setting, the value found and the allowed range.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (KeepVersions is < 1 or > 10_000)
+        {
+            yield return $"{Section}:KeepVersions must be 1–10000, found {KeepVersions}.";
+        }
+    }
 }
 
 /// <summary>
