@@ -36,14 +36,28 @@ public class DatasetIngestorTests(AzuriteFixture azurite) : IClassFixture<Azurit
     }
 
     [Fact]
-    public async Task Ingest_SameSeed_GivesTheSameSplit()
+    public async Task Ingest_SameSeed_PutsTheSameRowsInEachSplit_AnotherSeedDoesNot()
     {
         var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 500);
 
         var first = await Ingestor().IngestAsync(Job(dataset), CancellationToken.None);
         var second = await Ingestor().IngestAsync(Job(dataset), CancellationToken.None);
+        var reseeded = await Ingestor().IngestAsync(Job(dataset) with { Split = new SplitSpec(Seed: 7) }, CancellationToken.None);
 
-        Assert.Equal((first.TrainRows, first.ValidationRows, first.TestRows), (second.TrainRows, second.ValidationRows, second.TestRows));
+        // The snapshot files hold the shaped rows in dataset order: equal bytes, the same rows in the same split.
+        Assert.NotEqual(first.SnapshotPrefix, second.SnapshotPrefix);
+        foreach (var split in new[] { SplitName.Train, SplitName.Validation, SplitName.Test })
+        {
+            Assert.Equal(await SplitHashAsync(first, split), await SplitHashAsync(second, split));
+        }
+
+        Assert.NotEqual(await SplitHashAsync(first, SplitName.Test), await SplitHashAsync(reseeded, SplitName.Test));
+    }
+
+    private async Task<string> SplitHashAsync(IngestOutput output, string split)
+    {
+        var content = await azurite.Storage.Staging.GetBlobClient($"{output.SnapshotPrefix}/{split}.rows").DownloadContentAsync();
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(content.Value.Content.ToArray()));
     }
 
     [Fact]

@@ -108,6 +108,10 @@ public class TrainingOrchestratorTests(AzuriteFixture azurite) : IClassFixture<A
         Assert.Equal((OrchestrationRuntimeStatus.Completed, RunStatus.Failed), (ended.RuntimeStatus, ended.ReadOutputAs<WorkflowResult>()!.Status));
         Assert.Equal(0, host.Calls(ActivityNames.Evaluate));
         Assert.Equal(RunStatus.Failed, (await host.Runs.GetAsync(jobId))!.Status);
+        await foreach (var blob in azurite.Storage.Staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, jobId + "/", CancellationToken.None))
+        {
+            Assert.Fail($"staging kept {blob.Name} after the timed-out step returned");
+        }
     }
 
     [Fact]
