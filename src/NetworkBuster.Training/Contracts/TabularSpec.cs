@@ -46,8 +46,10 @@ public sealed record FeatureColumn(string Name, FeatureKind Kind);
 /// <param name="Label">The label column.</param>
 /// <param name="Features">The feature columns.</param>
 /// <param name="ExpectedHeader">The exact CSV header required, when the model has a fixed format (presets).</param>
+/// <param name="Metric">The primary metric the job chose (<c>spec.metric</c>), by its canonical name; null: the task's default.</param>
 public sealed record TabularSpec(
     ModelTask Task,
     string Label,
     IReadOnlyList<FeatureColumn> Features,
-    IReadOnlyList<string>? ExpectedHeader = null);
+    IReadOnlyList<string>? ExpectedHeader = null,
+    string? Metric = null);

@@ -9,12 +9,16 @@ internal sealed class CsvRecordStream : IAsyncDisposable
 {
     private readonly StreamReader _text;
     private readonly CsvDataReader _reader;
+    private readonly string _blob;
+    private readonly long _maxRecordBytes;
 
-    private CsvRecordStream(StreamReader text, CsvDataReader reader, IReadOnlyList<string> header)
+    private CsvRecordStream(StreamReader text, CsvDataReader reader, IReadOnlyList<string> header, string blob, long maxRecordBytes)
     {
         _text = text;
         _reader = reader;
         Header = header;
+        _blob = blob;
+        _maxRecordBytes = maxRecordBytes;
     }
 
     public IReadOnlyList<string> Header { get; }
@@ -22,15 +26,27 @@ internal sealed class CsvRecordStream : IAsyncDisposable
     /// <summary>The 1-based line of the record last read (the header is line 1).</summary>
     public int Line => _reader.RowNumber + 1;
 
-    /// <exception cref="TrainingException">With SchemaMismatch when the file is empty.</exception>
-    public static async Task<CsvRecordStream> OpenAsync(Stream content, string blob, IReadOnlyList<string>? expectedHeader, CancellationToken cancellationToken)
+    /// <summary>Opens the CSV and reads its header; a record may be up to <paramref name="maxRecordBytes"/> long (the buffer grows to fit).</summary>
+    /// <exception cref="TrainingException">With SchemaMismatch when the file is empty, BadRows when the header is longer than the limit.</exception>
+    public static async Task<CsvRecordStream> OpenAsync(Stream content, string blob, IReadOnlyList<string>? expectedHeader, long maxRecordBytes, CancellationToken cancellationToken)
     {
         var text = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+        var options = new CsvDataReaderOptions
+        {
+            HasHeaders = true,
+            BufferSize = (int)Math.Clamp(maxRecordBytes, 1, 1 << 16),
+            MaxBufferSize = (int)Math.Clamp(maxRecordBytes, 1, Array.MaxLength / 2),
+        };
         try
         {
-            var reader = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions { HasHeaders = true, BufferSize = 1 << 16 }, cancellationToken);
+            var reader = await CsvDataReader.CreateAsync(text, options, cancellationToken);
             var header = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetName(i).Trim()).ToList();
-            return new CsvRecordStream(text, reader, header);
+            return new CsvRecordStream(text, reader, header, blob, maxRecordBytes);
+        }
+        catch (CsvRecordTooLargeException ex)
+        {
+            text.Dispose();
+            throw TooLarge(blob, 1, maxRecordBytes, ex);
         }
         catch (CsvMissingHeadersException ex)
         {
@@ -42,9 +58,16 @@ internal sealed class CsvRecordStream : IAsyncDisposable
     /// <summary>Reads the next record's fields, or null at the end.</summary>
     public async Task<string[]?> ReadAsync(CancellationToken cancellationToken)
     {
-        if (!await _reader.ReadAsync(cancellationToken))
+        try
         {
-            return null;
+            if (!await _reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+        }
+        catch (CsvRecordTooLargeException ex)
+        {
+            throw TooLarge(_blob, Line, _maxRecordBytes, ex);
         }
 
         var fields = new string[_reader.RowFieldCount];
@@ -55,6 +78,11 @@ internal sealed class CsvRecordStream : IAsyncDisposable
 
         return fields;
     }
+
+    private static TrainingException TooLarge(string blob, int line, long limit, Exception inner) => new(
+        ErrorCode.BadRows,
+        $"Expected each CSV record of '{blob}' to be at most {limit:N0} characters (Training:Ingest:MaxRecordBytes), but the record at line {line} is longer (or a quote is never closed).",
+        inner);
 
     public async ValueTask DisposeAsync()
     {

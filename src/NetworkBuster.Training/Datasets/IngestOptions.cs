@@ -25,6 +25,9 @@ public sealed class IngestOptions
     /// <summary>Where snapshots are written locally before upload; the system temp folder when empty.</summary>
     public string? WorkDirectory { get; set; }
 
+    /// <summary>The longest CSV record (a row, or the header) ingest reads, in characters; a longer one is BadRows naming its line. Default 16 MB (a 20,000-column numeric row fits).</summary>
+    public long MaxRecordBytes { get; set; } = 16L << 20;
+
     /// <summary>Every problem with the values, each naming the setting, the value found and the allowed range.</summary>
     public IEnumerable<string> Validate()
     {
@@ -46,6 +49,11 @@ public sealed class IngestOptions
         if (MinTestRows is < 1)
         {
             yield return $"{Section}:MinTestRows must be at least 1, found {MinTestRows}.";
+        }
+
+        if (MaxRecordBytes is < 1024 or > 512L << 20)
+        {
+            yield return $"{Section}:MaxRecordBytes must be 1024–536870912, found {MaxRecordBytes}.";
         }
 
         if (SampleRows is < 1 or > 1_000_000)

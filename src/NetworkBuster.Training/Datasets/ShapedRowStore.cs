@@ -43,7 +43,7 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
     {
         _writer.Write(numbers, strings);
         _keys.Add(orderKey);
-        _marks.Add((split ?? ForcedSplit) is { } s ? (sbyte)Array.IndexOf(Splits, s) : Unassigned);
+        _marks.Add((ForcedSplit ?? split) is { } s ? (sbyte)Array.IndexOf(Splits, s) : Unassigned);
     }
 
     /// <summary>Assigns unassigned rows by the job's split and writes the three split files.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Metrics;
 
 namespace NetworkBuster.Training.Evaluation;
@@ -11,6 +12,9 @@ internal static class PermutationImportance
 {
     /// <summary>Shuffles per column.</summary>
     public const int Repeats = 2;
+
+    /// <summary>At most this many features are permuted (see <see cref="Screened"/>).</summary>
+    public const int MaxFeatures = 100;
 
     /// <summary>Computes importance, most important first.</summary>
     public static IReadOnlyList<FeatureImportance> Compute(MLContext ml, ITransformer model, RowArrays rows, MetricDefinition metric, int seed)
@@ -28,7 +32,7 @@ internal static class PermutationImportance
         }
 
         var random = new Random(seed);
-        foreach (var column in rows.Schema.Features)
+        foreach (var column in Screened(rows))
         {
             var (isNumber, index) = rows.Locate(column.Name);
             double total = 0;
@@ -45,5 +49,40 @@ internal static class PermutationImportance
         }
 
         return [.. result.OrderByDescending(f => f.Importance).ThenBy(f => f.Feature, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The features to permute: all of them up to <see cref="MaxFeatures"/>; beyond that (wide data, where permuting
+    /// every one of thousands of columns would cost thousands of scorings) categorical features and the numeric
+    /// features most correlated with the label (|Pearson r| on the sampled rows), <see cref="MaxFeatures"/> in all.
+    /// </summary>
+    internal static IEnumerable<SnapshotColumn> Screened(RowArrays rows)
+    {
+        var features = rows.Schema.Features;
+        if (features.Count <= MaxFeatures)
+        {
+            return features;
+        }
+
+        var numberIndex = rows.Schema.NumberColumns.Select((c, i) => (c.Name, Index: i + 1)).ToDictionary(c => c.Name, c => c.Index);
+        double Strength(SnapshotColumn column) => numberIndex.TryGetValue(column.Name, out int index) ? Math.Abs(Correlation(rows.Numbers, index)) : double.PositiveInfinity;
+        return features.Select(f => (Feature: f, Strength: Strength(f))).OrderByDescending(f => double.IsNaN(f.Strength) ? -1 : f.Strength).Take(MaxFeatures).Select(f => f.Feature);
+    }
+
+    private static double Correlation(float[][] numbers, int index)
+    {
+        double n = numbers.Length, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+        foreach (var row in numbers)
+        {
+            double x = row[index], y = row[0];
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            syy += y * y;
+            sxy += x * y;
+        }
+
+        double cov = sxy - (sx * sy / n), vx = sxx - (sx * sx / n), vy = syy - (sy * sy / n);
+        return vx <= 0 || vy <= 0 ? 0 : cov / Math.Sqrt(vx * vy);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Metrics;
 using static NetworkBuster.Training.Jobs.JobMessageParser;
 
 namespace NetworkBuster.Training.Jobs;
@@ -7,7 +8,7 @@ namespace NetworkBuster.Training.Jobs;
 /// <summary>Reads the <c>spec</c> and <c>split</c> objects of a job message.</summary>
 internal static class SpecParser
 {
-    private static readonly string[] SpecFields = ["task", "label", "features", "split", "seed"];
+    private static readonly string[] SpecFields = ["task", "label", "features", "split", "seed", "metric"];
 
     /// <summary>Parses a custom model's spec; features are resolved against the CSV header at ingest.</summary>
     /// <param name="spec">The <c>spec</c> element.</param>
@@ -54,7 +55,16 @@ internal static class SpecParser
             throw Invalid($"'spec.features' must not include the label column '{label}'.");
         }
 
-        return new TabularSpec(task, label, features);
+        string? metric = null;
+        if (TryGetIgnoreCase(spec, "metric", out var metricElement) && metricElement.ValueKind != JsonValueKind.Null)
+        {
+            var allowed = MetricCatalog.ForTask(task);
+            var text = metricElement.ValueKind == JsonValueKind.String ? metricElement.GetString()! : "";
+            metric = allowed.FirstOrDefault(m => string.Equals(m.Name, text, StringComparison.OrdinalIgnoreCase))?.Name
+                ?? throw Invalid($"'spec.metric' must be one of {string.Join(", ", allowed.Select(m => m.Name))} for task {taskText.ToLowerInvariant()}, but found {Describe(metricElement)}.");
+        }
+
+        return new TabularSpec(task, label, features, Metric: metric);
     }
 
     /// <summary>Parses a <c>split</c> object.</summary>

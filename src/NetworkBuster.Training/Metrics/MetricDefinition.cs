@@ -1,4 +1,4 @@
-
+using NetworkBuster.Training.Contracts;
 namespace NetworkBuster.Training.Metrics;
 
 /// <summary>A metric's name and which way is better.</summary>
@@ -28,4 +28,16 @@ public static class MetricCatalog
 
     /// <summary>Accuracy (classification).</summary>
     public static readonly MetricDefinition Accuracy = new("Accuracy", HigherIsBetter: true);
+
+    /// <summary>Mean absolute percentage error, in percent (regression; rows with a zero label skipped).</summary>
+    public static readonly MetricDefinition Mape = new("MAPE", HigherIsBetter: false);
+
+    /// <summary>The metrics a job may pick as primary (<c>spec.metric</c>) for a task, with their direction.</summary>
+    public static IReadOnlyList<MetricDefinition> ForTask(ModelTask task) => task switch
+    {
+        ModelTask.Binary => [Auc, new("AUCPR", true), Accuracy, new("Precision", true), new("Recall", true), new("F1", true), new("LogLoss", false)],
+        ModelTask.Multiclass => [new("MacroAccuracy", true), new("MicroAccuracy", true), new("LogLoss", false)],
+        ModelTask.Recommendation => [Rmse, Mae, RSquared],
+        _ => [Rmse, Mae, Mape, RSquared, new("MSE", false)],
+    };
 }

@@ -56,14 +56,49 @@ public static class MetricsCalculator
                 });
             default:
                 var regression = ml.Regression.Evaluate(scored, label);
+                var (mape, zeroLabels) = MeanAbsolutePercentageError(scored, label);
                 return Finite(new()
                 {
                     ["RMSE"] = regression.RootMeanSquaredError,
                     ["MAE"] = regression.MeanAbsoluteError,
                     ["R2"] = regression.RSquared,
                     ["MSE"] = regression.MeanSquaredError,
+                    ["MAPE"] = mape,
+                    ["MAPEZeroLabelsSkipped"] = zeroLabels,
                 });
         }
+    }
+
+    /// <summary>
+    /// Mean of |label − score| / |label| over the rows, in percent (the mean relative error papers on performance
+    /// prediction report); rows whose label is zero have no relative error and are skipped, and counted.
+    /// </summary>
+    public static (double Mape, long ZeroLabelsSkipped) MeanAbsolutePercentageError(IDataView scored, string label = SnapshotSchema.LabelColumn)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        var labelColumn = scored.Schema[label];
+        var scoreColumn = scored.Schema["Score"];
+        double sum = 0;
+        long counted = 0, zero = 0;
+        using var cursor = scored.GetRowCursor([labelColumn, scoreColumn]);
+        var getLabel = cursor.GetGetter<float>(labelColumn);
+        var getScore = cursor.GetGetter<float>(scoreColumn);
+        float y = 0, p = 0;
+        while (cursor.MoveNext())
+        {
+            getLabel(ref y);
+            getScore(ref p);
+            if (y == 0 || !float.IsFinite(y) || !float.IsFinite(p))
+            {
+                zero += y == 0 ? 1 : 0;
+                continue;
+            }
+
+            sum += Math.Abs((y - p) / (double)y);
+            counted++;
+        }
+
+        return (counted == 0 ? double.NaN : 100 * sum / counted, zero);
     }
 
     // JSON and Table storage cannot hold NaN or infinity; a metric that is undefined (e.g. precision with no positive predictions) is left out.

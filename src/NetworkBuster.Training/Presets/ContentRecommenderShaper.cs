@@ -10,8 +10,9 @@ namespace NetworkBuster.Training.Presets;
 /// scored on what every user did next. Users with fewer than <see cref="MinInteractionsToHoldOut"/> stay in train.
 /// </summary>
 /// <param name="testShare">The share of each user's interactions held out for test (at least one).</param>
+/// <param name="perUserLatest">Whether each user's latest interactions are held out (the time split, the preset's default); otherwise the job's split assigns each interaction.</param>
 /// <param name="validationShare">The share held out for validation.</param>
-internal sealed class ContentRecommenderShaper(double testShare, double validationShare) : IDatasetShaper
+internal sealed class ContentRecommenderShaper(double testShare, double validationShare, bool perUserLatest = true) : IDatasetShaper
 {
     /// <summary>The preset's CSV header.</summary>
     public static readonly IReadOnlyList<string> Header = ["user_id", "content_id", "interaction_type", "timestamp", "duration_sec", "rating"];
@@ -82,6 +83,7 @@ internal sealed class ContentRecommenderShaper(double testShare, double validati
         var numbers = new float[1];
         var strings = new string[2];
         int heldOut = 0;
+
         foreach (var group in _interactions.Select((x, i) => (x, i)).GroupBy(p => p.x.User).OrderBy(g => g.Key))
         {
             var ordered = group.OrderBy(p => p.x.Ticks).ThenBy(p => p.i).Select(p => p.x).ToList();
@@ -89,14 +91,16 @@ internal sealed class ContentRecommenderShaper(double testShare, double validati
             int test = n < MinInteractionsToHoldOut ? 0 : Math.Max(1, (int)Math.Round(n * testShare));
             int validation = n < MinInteractionsToHoldOut || validationShare <= 0 ? 0 : Math.Max(1, (int)Math.Round(n * validationShare));
             validation = Math.Min(validation, Math.Max(0, n - test - 2));
-            heldOut += test > 0 ? 1 : 0;
+            heldOut += perUserLatest && test > 0 ? 1 : 0;
             for (int k = 0; k < n; k++)
             {
                 var x = ordered[k];
                 numbers[0] = x.Rating;
                 strings[0] = _userNames[x.User];
                 strings[1] = _itemNames[x.Item];
-                var split = k >= n - test ? SplitName.Test : k >= n - test - validation ? SplitName.Validation : SplitName.Train;
+                // Per-user latest (the time split): each user's newest interactions are held out. Otherwise (random,
+                // files, kfold) the job's split assigns each interaction, and a files split's test file goes to test whole.
+                var split = !perUserLatest ? null : k >= n - test ? SplitName.Test : k >= n - test - validation ? SplitName.Validation : SplitName.Train;
                 sink.Emit(numbers, strings, new DateTime(x.Ticks, DateTimeKind.Utc).Subtract(DateTime.UnixEpoch).TotalSeconds, split);
             }
         }

@@ -120,7 +120,7 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
         }
 
         await using var hashing = new HashingReadStream(download.Value.Content);
-        await using (var csv = await CsvRecordStream.OpenAsync(hashing, name, spec.ExpectedHeader, cancellationToken))
+        await using (var csv = await CsvRecordStream.OpenAsync(hashing, name, spec.ExpectedHeader, options.MaxRecordBytes, cancellationToken))
         {
             var sample = new List<(int Line, string[] Fields)>();
             while (sample.Count < options.SampleRows && await csv.ReadAsync(cancellationToken) is { } fields)

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
@@ -27,8 +28,17 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
     public const int MaxInsightRows = 2000;
 
     /// <summary>The primary metric of a job's model.</summary>
-    public static MetricDefinition PrimaryMetricOf(TrainingJob job, ModelTask task) =>
-        PresetCatalog.Find(job?.Model ?? "")?.PrimaryMetric ?? MetricsCalculator.DefaultPrimary(task);
+    public static MetricDefinition PrimaryMetricOf(TrainingJob job, ModelTask task)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (PresetCatalog.Find(job.Model) is { } preset)
+        {
+            return preset.PrimaryMetric;
+        }
+
+        var chosen = job.Spec is { } spec ? SpecParser.Parse(spec).Metric : null;
+        return MetricCatalog.ForTask(task).FirstOrDefault(m => m.Name == chosen) ?? MetricsCalculator.DefaultPrimary(task);
+    }
 
     /// <summary>Evaluates a staged candidate.</summary>
     public async Task<EvaluateOutput> EvaluateAsync(TrainingJob job, IngestOutput ingest, TrainOutput trained, CancellationToken cancellationToken)

@@ -61,6 +61,29 @@ public class DatasetIngestorTests(AzuriteFixture azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public async Task Ingest_ARecordLongerThanMaxRecordBytes_IsBadRowsNamingTheLineAndTheLimit_NotTheParsersText()
+    {
+        var csv = "timestamp,endpoint,response_time_ms,error_rate,throughput_rps,cache_hit_rate\n2025-01-01T00:00:00Z,/a,1,0,1,0.5\n2025-01-01T00:01:00Z,/" + new string('b', 10_000) + ",1,0,1,0.5\n";
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, csv);
+
+        var ex = await FailureOf(Ingestor(new Dictionary<string, string?> { ["Training:Ingest:MaxRecordBytes"] = "4096" }).IngestAsync(Job(dataset), CancellationToken.None));
+
+        Assert.Equal(ErrorCode.BadRows, ex.Code);
+        Assert.Equal($"Expected each CSV record of '{dataset}' to be at most 4,096 characters (Training:Ingest:MaxRecordBytes), but the record at line 3 is longer (or a quote is never closed).", ex.Message);
+    }
+
+    [Fact]
+    public async Task Ingest_AHeaderOfTwentyThousandColumns_FitsTheDefaultRecordLimit()
+    {
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, Hosting.CustomSpecEndToEndTests.WideCsv(rows: 60, columns: 20_000, seed: 1), "custom");
+        var job = JobMessageParser.Parse(JsonSerializer.Serialize(new { jobId = TestData.Unique("wide"), model = "wide-custom", dataset, spec = new { task = "regression", label = "y" } }), "m").Job!;
+
+        var output = await Ingestor().IngestAsync(job, CancellationToken.None);
+
+        Assert.Equal(60, output.TrainRows + output.ValidationRows + output.TestRows);
+    }
+
+    [Fact]
     public async Task Ingest_WrongHeader_NamesMissingAndUnexpectedColumns()
     {
         var dataset = await TestData.UploadTextAsync(azurite.Storage, "timestamp,endpoint,latency,error_rate,throughput_rps,cache_hit_rate\n2025-01-01T00:00:00Z,/a,1,0,1,0.5\n");

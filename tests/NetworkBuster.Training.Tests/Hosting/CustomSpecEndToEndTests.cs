@@ -52,6 +52,37 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.True(JsonSerializer.Deserialize<Dictionary<string, double>>(row.FeatureImportance!)!.ContainsKey("date_hour"));
     }
 
+    // y depends on x0 (strongly) and x1; the other columns are noise.
+    internal static string WideCsv(int rows, int columns, int seed)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("y");
+        for (int c = 0; c < columns; c++)
+        {
+            csv.Append(",x").Append(c.ToString(CultureInfo.InvariantCulture));
+        }
+
+        csv.Append('\n');
+        for (int r = 0; r < rows; r++)
+        {
+            var x = new int[columns];
+            for (int c = 0; c < columns; c++)
+            {
+                x[c] = random.Next(10);
+            }
+
+            csv.Append((100 + (10 * x[0]) + (3 * x[1]) + random.NextDouble()).ToString("0.##", CultureInfo.InvariantCulture));
+            foreach (var v in x)
+            {
+                csv.Append(',').Append((char)('0' + v));
+            }
+
+            csv.Append('\n');
+        }
+
+        return csv.ToString();
+    }
+
     [Fact]
     public async Task SameJobTwice_SameSeed_GivesTheSameMetrics()
     {
