@@ -32,7 +32,7 @@ public static class MetricCatalog
     /// <summary>Mean absolute percentage error, in percent (regression; rows with a zero label skipped).</summary>
     public static readonly MetricDefinition Mape = new("MAPE", HigherIsBetter: false);
 
-    /// <summary>The metrics a job may pick as primary (<c>spec.metric</c>) for a task, with their direction.</summary>
+    /// <summary>The metrics a job may pick as primary (<c>spec.metric</c>) for a task, with their direction; the first is the task's default.</summary>
     public static IReadOnlyList<MetricDefinition> ForTask(ModelTask task) => task switch
     {
         ModelTask.Binary => [Auc, new("AUCPR", true), Accuracy, new("Precision", true), new("Recall", true), new("F1", true), new("LogLoss", false)],

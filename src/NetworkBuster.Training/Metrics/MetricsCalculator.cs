@@ -8,12 +8,7 @@ namespace NetworkBuster.Training.Metrics;
 public static class MetricsCalculator
 {
     /// <summary>The metric the gate compares for a task when the model is not a preset.</summary>
-    public static MetricDefinition DefaultPrimary(ModelTask task) => task switch
-    {
-        ModelTask.Binary => MetricCatalog.Auc,
-        ModelTask.Multiclass => new MetricDefinition("MacroAccuracy", HigherIsBetter: true),
-        _ => MetricCatalog.Rmse,
-    };
+    public static MetricDefinition DefaultPrimary(ModelTask task) => MetricCatalog.ForTask(task)[0];
 
     /// <summary>All metrics of the scored view, by name.</summary>
     public static Dictionary<string, double> Compute(MLContext ml, ModelTask task, IDataView scored)
@@ -88,9 +83,14 @@ public static class MetricsCalculator
         {
             getLabel(ref y);
             getScore(ref p);
-            if (y == 0 || !float.IsFinite(y) || !float.IsFinite(p))
+            if (y == 0)
             {
-                zero += y == 0 ? 1 : 0;
+                zero++;
+                continue;
+            }
+
+            if (!float.IsFinite(y) || !float.IsFinite(p))
+            {
                 continue;
             }
 

@@ -20,6 +20,13 @@ internal sealed class ContentRecommenderShaper(double testShare, double validati
     /// <summary>Users with fewer interactions are only trained on.</summary>
     public const int MinInteractionsToHoldOut = 5;
 
+    /// <summary>The shaper for a job: per-user latest for the time split (the preset's default), the job's split otherwise.</summary>
+    public static ContentRecommenderShaper For(TrainingJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new(job.Split.Test, job.Split.Validation, perUserLatest: job.Split.Kind == SplitSpec.Time);
+    }
+
     private readonly List<string> _userNames = [];
     private readonly List<string> _itemNames = [];
     private readonly Dictionary<string, int> _userIndex = new(StringComparer.Ordinal);

@@ -18,7 +18,7 @@ internal static class DatasetShapers
 
         if (spec.Task == ModelTask.Recommendation)
         {
-            return new ContentRecommenderShaper(job.Split.Test, job.Split.Validation, perUserLatest: job.Split.Kind == SplitSpec.Time);
+            return ContentRecommenderShaper.For(job);
         }
 
         var timeColumn = job.Split.Kind != SplitSpec.Time ? null

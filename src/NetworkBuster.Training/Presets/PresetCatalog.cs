@@ -77,7 +77,7 @@ public static class PresetCatalog
         "0 */15 * * * *",
         "ContentRecommenderSchedule",
         SplitSpec.Time,
-        Shaper: job => new ContentRecommenderShaper(job.Split.Test, job.Split.Validation, perUserLatest: job.Split.Kind == SplitSpec.Time));
+        Shaper: ContentRecommenderShaper.For);
 
     /// <summary>All presets, in the contract's order.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } = [VisitorBehavior, Sustainability, PerformanceOptimizer, ContentRecommender];

@@ -37,7 +37,8 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
         }
 
         var chosen = job.Spec is { } spec ? SpecParser.Parse(spec).Metric : null;
-        return MetricCatalog.ForTask(task).FirstOrDefault(m => m.Name == chosen) ?? MetricsCalculator.DefaultPrimary(task);
+        var metrics = MetricCatalog.ForTask(task);
+        return metrics.FirstOrDefault(m => m.Name == chosen) ?? metrics[0];
     }
 
     /// <summary>Evaluates a staged candidate.</summary>
