@@ -1,5 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -68,7 +70,7 @@ public static class LocalHost
         builder.Services.AddSingleton(sp => new StepSlots(options.MaxConcurrentJobs, sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         builder.Services.AddDurableTaskWorker(worker =>
         {
-            worker.UseGrpc(address);
+            worker.UseGrpc(grpc => ConnectWorker(grpc, address));
             worker.AddTasks(tasks => tasks.AddTrainingTasks());
             worker.Configure(o =>
             {
@@ -101,5 +103,19 @@ public static class LocalHost
         }
 
         return host;
+    }
+
+    /// <summary>
+    /// Points the worker at the engine's loopback endpoint, with the worker's silent-disconnect detection off. The
+    /// worker reconnects when its work-item stream carries nothing for 120 s (it expects the backend's health pings);
+    /// the in-process sidecar sends none, so any step longer than two minutes made it reconnect, and a work item the
+    /// sidecar wrote while the old stream closed was lost: the sidecar waits for its result forever and the lock
+    /// renewal keeps the message hidden, so the job stalled (Pending, or Running at its step) for good. The stream is
+    /// in-process, so silence means no work, never a dead connection.
+    /// </summary>
+    internal static void ConnectWorker(GrpcDurableTaskWorkerOptions grpc, string address)
+    {
+        grpc.Address = address;
+        grpc.SetSilentDisconnectTimeout(TimeSpan.Zero);
     }
 }
