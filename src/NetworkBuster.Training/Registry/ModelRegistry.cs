@@ -75,6 +75,7 @@ public sealed partial class ModelRegistry(StorageClients storage)
             row.RowKey = ModelVersionRow.KeyOf(next);
             row.Version = next;
             row.ModelBlob = ModelVersionRow.ModelBlobOf(row.Model, next);
+            row.InputSchemaBlob = row.InputSchema is null && row.InputSchemaSha256 is not null ? ModelVersionRow.SchemaBlobOf(row.Model, next) : null;
             try
             {
                 await _table.AddEntityAsync(row, cancellationToken);

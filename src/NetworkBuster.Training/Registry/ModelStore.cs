@@ -51,16 +51,35 @@ public sealed class ModelStore(StorageClients storage)
         return Training.ModelContext.Prepare(ml).Model.Load(stream, out _);
     }
 
+    /// <summary>A registered version's input schema JSON: from the row, or from its schema blob after verifying the hash.</summary>
+    /// <exception cref="ModelIntegrityException">When the schema blob's hash differs from <c>InputSchemaSha256</c>.</exception>
+    public async Task<string?> InputSchemaJsonAsync(ModelVersionRow row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.InputSchema is not null || row.InputSchemaBlob is null)
+        {
+            return row.InputSchema;
+        }
+
+        await using var stream = await DownloadVerifiedAsync(storage.Models.GetBlobClient(row.InputSchemaBlob), row.InputSchemaSha256 ?? "", cancellationToken);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+
     /// <summary>The model zip blob of a version.</summary>
     public BlobClient ModelBlob(string model, int version) => storage.Models.GetBlobClient(ModelVersionRow.ModelBlobOf(model, version));
 
     /// <summary>The metadata blob of a version.</summary>
     public BlobClient MetadataBlob(string model, int version) => storage.Models.GetBlobClient(ModelVersionRow.MetadataBlobOf(model, version));
 
-    /// <summary>Deletes a version's model and metadata blobs (idempotent).</summary>
+    /// <summary>The schema blob of a version (used when the schema is too wide for the row).</summary>
+    public BlobClient SchemaBlob(string model, int version) => storage.Models.GetBlobClient(ModelVersionRow.SchemaBlobOf(model, version));
+
+    /// <summary>Deletes a version's model, metadata and schema blobs (idempotent).</summary>
     public async Task DeleteVersionAsync(string model, int version, CancellationToken cancellationToken = default)
     {
         await ModelBlob(model, version).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         await MetadataBlob(model, version).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        await SchemaBlob(model, version).DeleteIfExistsAsync(cancellationToken: cancellationToken);
     }
 }

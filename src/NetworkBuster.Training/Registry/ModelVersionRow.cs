@@ -57,7 +57,14 @@ public sealed class ModelVersionRow : ITableEntity
 
     public long BadRows { get; set; }
 
+    /// <summary>The input schema as JSON, when it fits a table property (<see cref="MaxInlineSchemaChars"/>).</summary>
     public string? InputSchema { get; set; }
+
+    /// <summary>Where a schema too wide for the row is kept (<c>{model}/v{version}/schema.json</c>); null when inline.</summary>
+    public string? InputSchemaBlob { get; set; }
+
+    /// <summary>The SHA-256 of <see cref="InputSchemaBlob"/>, verified when it is read.</summary>
+    public string? InputSchemaSha256 { get; set; }
 
     public string? ModelBlob { get; set; }
 
@@ -97,6 +104,15 @@ public sealed class ModelVersionRow : ITableEntity
 
     /// <summary>The model zip of a version inside <c>ml-models</c>.</summary>
     public static string ModelBlobOf(string model, int version) => $"{FolderOf(model, version)}/model.zip";
+
+    /// <summary>
+    /// The longest schema JSON kept in the row: a table string property holds 32K UTF-16 characters and the whole
+    /// entity 1 MB, so a schema of thousands of columns goes to <see cref="SchemaBlobOf"/> instead.
+    /// </summary>
+    public const int MaxInlineSchemaChars = 30_000;
+
+    /// <summary>The input schema of a version too wide for its row, inside <c>ml-models</c>.</summary>
+    public static string SchemaBlobOf(string model, int version) => $"{FolderOf(model, version)}/schema.json";
 
     /// <summary>The metadata of a version inside <c>ml-models</c>.</summary>
     public static string MetadataBlobOf(string model, int version) => $"{FolderOf(model, version)}/metadata.json";

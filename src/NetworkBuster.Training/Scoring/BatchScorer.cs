@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -7,7 +6,6 @@ using NetworkBuster.Training.Training;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Registry;
-using Sylvan.Data.Csv;
 
 namespace NetworkBuster.Training.Scoring;
 
@@ -37,7 +35,7 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
         ArgumentNullException.ThrowIfNull(output);
         var row = (reference.Version is { } v ? await registry.GetAsync(reference.Model, v, cancellationToken) : await registry.GetCurrentAsync(reference.Model, cancellationToken))
             ?? throw new NotFoundException(reference.Version is null ? $"{reference.Model} has no current version." : $"{reference} does not exist.");
-        var schema = JsonSerializer.Deserialize<SnapshotSchema>(row.InputSchema ?? "null", PipelineJson.Options)
+        var schema = JsonSerializer.Deserialize<SnapshotSchema>(await models.InputSchemaJsonAsync(row, cancellationToken) ?? "null", PipelineJson.Options)
             ?? throw new RegistryException($"{row.Model}:{row.Version} has no input schema.");
         var ml = ModelContext.Create(seed: 1);
         var model = await models.LoadAsync(ml, row, cancellationToken);
@@ -58,9 +56,9 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
 
     private static async Task<(long Rows, long Bad, List<string> FirstBad, string Header)> MapAsync(SnapshotSchema schema, Stream input, string folder, CancellationToken cancellationToken)
     {
-        using var text = new StreamReader(input, Encoding.UTF8, true, 1 << 16, leaveOpen: true);
-        await using var reader = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions { HasHeaders = true }, cancellationToken);
-        var header = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetName(i).Trim()).ToList();
+        // The ingest step's reader: the same quoting rules and record limit (wide rows fit, a runaway quote is named).
+        await using var reader = await CsvRecordStream.OpenAsync(input, "the input", expectedHeader: null, new IngestOptions().MaxRecordBytes, cancellationToken);
+        var header = reader.Header.ToList();
         bool addLabel = !header.Contains(schema.Label, StringComparer.OrdinalIgnoreCase);
         var placeholder = schema.Task switch { ModelTask.Multiclass => schema.ClassNames is [var first, ..] ? first : "", _ => "0" };
         var fullHeader = addLabel ? [.. header, schema.Label] : header;
@@ -72,15 +70,14 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
         var strings = new string[schema.StringColumns.Count];
         var firstBad = new List<string>();
         long bad = 0;
-        while (await reader.ReadAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken) is { } fields)
         {
-            var fields = Enumerable.Range(0, reader.RowFieldCount).Select(reader.GetString).ToArray();
             string[] mapped = addLabel ? [.. fields, placeholder] : fields;
             if (mapper.TryMap(mapped, numbers, strings) is { } problem)
             {
                 if (++bad <= 5)
                 {
-                    firstBad.Add($"line {(reader.RowNumber + 1).ToString(CultureInfo.InvariantCulture)} ({problem})");
+                    firstBad.Add($"line {reader.Line.ToString(CultureInfo.InvariantCulture)} ({problem})");
                 }
 
                 continue;

@@ -42,6 +42,17 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         var modelBlob = models.ModelBlob(job.Model, row.Version);
         if (!await modelBlob.ExistsAsync(cancellationToken))
         {
+            // A schema too wide for the row goes first, so a model zip in place means its schema is too.
+            if (row.InputSchemaBlob is not null)
+            {
+                await using var schema = new MemoryStream(SchemaBytes((await snapshots.GetManifestAsync(input.Ingest.SnapshotPrefix, cancellationToken)).Schema));
+                var (sha, _) = await ModelStore.UploadAsync(models.SchemaBlob(job.Model, row.Version), schema, cancellationToken);
+                if (!string.Equals(sha, row.InputSchemaSha256, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ModelIntegrityException($"{StorageNames.ModelsContainer}/{row.InputSchemaBlob}", row.InputSchemaSha256 ?? "", sha);
+                }
+            }
+
             await using var staged = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(input.Train.ModelBlob), input.Train.ModelSha256, cancellationToken);
             await ModelStore.UploadAsync(modelBlob, staged, cancellationToken);
             await models.MetadataBlob(job.Model, row.Version).UploadAsync(BinaryData.FromObjectAsJson(Metadata(row, input), PipelineJson.Options), overwrite: true, cancellationToken);
@@ -103,6 +114,8 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
     {
         var (job, ingest, train, evaluation) = (input.Job, input.Ingest, input.Train, input.Evaluation);
         var insights = ModelInsights.FromJson(evaluation.InsightsJson);
+        var schema = SchemaBytes(manifest.Schema);
+        bool inline = System.Text.Encoding.UTF8.GetCharCount(schema) <= ModelVersionRow.MaxInlineSchemaChars;
         return new ModelVersionRow
         {
             Model = job.Model,
@@ -122,7 +135,8 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
             ValidationRows = ingest.ValidationRows,
             TestRows = ingest.TestRows,
             BadRows = ingest.BadRows,
-            InputSchema = JsonSerializer.Serialize(manifest.Schema, PipelineJson.Options),
+            InputSchema = inline ? System.Text.Encoding.UTF8.GetString(schema) : null,
+            InputSchemaSha256 = inline ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(schema)),
             ModelSha256 = train.ModelSha256,
             ModelBytes = train.ModelBytes,
             JobId = job.JobId,
@@ -135,6 +149,8 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
             CreatedAt = time.GetUtcNow(),
         };
     }
+
+    private static byte[] SchemaBytes(SnapshotSchema schema) => JsonSerializer.SerializeToUtf8Bytes(schema, PipelineJson.Options);
 
     private static object Metadata(ModelVersionRow row, RegisterInput input) => new
     {
@@ -151,7 +167,9 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         row.BaselineMetricValue,
         Dataset = new { Blob = row.DatasetBlob, Sha256 = row.DatasetSha256, ETag = row.DatasetETag },
         Rows = new { Train = row.TrainRows, Validation = row.ValidationRows, Test = row.TestRows, Bad = row.BadRows },
-        InputSchema = JsonDocument.Parse(row.InputSchema ?? "{}").RootElement,
+        InputSchema = row.InputSchema is { } schema
+            ? JsonDocument.Parse(schema).RootElement
+            : JsonSerializer.SerializeToElement(new { Blob = row.InputSchemaBlob, Sha256 = row.InputSchemaSha256 }, PipelineJson.Options),
         ModelZip = new { Blob = row.ModelBlob, Sha256 = row.ModelSha256, Bytes = row.ModelBytes },
         row.JobId,
         row.InstanceId,

@@ -144,6 +144,12 @@ public sealed class TrainingActivities(
             logger.LogWarning("Step {Step} of {JobId} stopped at the job's deadline", name, job.JobId);
             return StepResult.Fail<T>(new JobFailure(ErrorCode.Timeout, $"Expected step '{name}' to finish within timeoutMinutes={job.TimeoutMinutes}, but the deadline passed; it stopped."));
         }
+        catch (Azure.RequestFailedException ex) when (!FailureClassifier.IsTransient(ex))
+        {
+            // Storage refused a request for good: name the step and storage's own code, not the SDK's message dump.
+            logger.LogError(ex, "Step {Step} failed permanently: storage refused a request", name);
+            return StepResult.Fail<T>(new JobFailure(ErrorCode.TrainingFailed, $"Expected storage to accept step '{name}''s request, but it refused it with HTTP {ex.Status} ({ex.ErrorCode ?? "no error code"}); the host log has the request."));
+        }
         catch (Exception ex) when (!FailureClassifier.IsTransient(ex) && !(ex is OperationCanceledException && hostToken.IsCancellationRequested))
         {
             // Retrying cannot fix it (FailureClassifier): record it once instead of failing three times.

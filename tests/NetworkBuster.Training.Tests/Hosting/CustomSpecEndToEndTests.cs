@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Scoring;
 using NetworkBuster.Training.Tests.Infrastructure;
 
 namespace NetworkBuster.Training.Tests.Hosting;
@@ -81,6 +83,37 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
         }
 
         return csv.ToString();
+    }
+
+    [Fact]
+    public async Task WideCsv_20000Columns_RegistersWithItsSchemaInAVerifiedBlob_AndScores()
+    {
+        const int Columns = 20_000;
+        var csv = WideCsv(200, Columns, seed: 6);
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, csv, "custom");
+        var jobId = TestData.Unique("wide");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+
+        var row = await JobRunner.RunAsync(azurite, "wide-custom", new { jobId, model = "wide-custom", dataset, trainer = "lightgbm", hyperparameters = new { numberOfTrees = 20 }, promotion = "always", spec = new { task = "regression", label = "y" } }, jobId);
+
+        // The schema (~600 KB of JSON) does not fit a table property: the row points at its blob and hash.
+        Assert.Null(row.InputSchema);
+        Assert.Equal(ModelVersionRow.SchemaBlobOf("wide-custom", row.Version), row.InputSchemaBlob);
+        var store = new ModelStore(azurite.Storage);
+        using var schema = JsonDocument.Parse((await store.InputSchemaJsonAsync(row))!);
+        Assert.Equal(Columns, schema.RootElement.GetProperty("features").GetArrayLength());
+        Assert.Equal(row.InputSchemaBlob, (await JobRunner.MetadataAsync(azurite, row)).GetProperty("inputSchema").GetProperty("blob").GetString());
+        Assert.True(JobRunner.Metrics(row)["R2"] > 0.5, $"R2 {JobRunner.Metrics(row)["R2"]}");
+
+        // Scoring reads the schema from the blob.
+        var head = string.Join('\n', csv.Split('\n').Take(11)) + "\n";
+        using var output = new StringWriter();
+        var summary = await new BatchScorer(new ModelRegistry(azurite.Storage), store).ScoreAsync(new ModelVersionRef("wide-custom", row.Version), new MemoryStream(Encoding.UTF8.GetBytes(head)), output);
+        Assert.Equal((10, 0), (summary.Rows, summary.BadRows));
+
+        // A tampered schema blob is refused.
+        await azurite.Storage.Models.GetBlobClient(row.InputSchemaBlob).UploadAsync(BinaryData.FromString("{\"features\":[]}"), overwrite: true);
+        await Assert.ThrowsAsync<ModelIntegrityException>(() => store.InputSchemaJsonAsync(row));
     }
 
     [Fact]
