@@ -34,7 +34,7 @@ internal static class Output
     {
         r.Model, r.Version, r.Status, r.StatusReason, r.IsCurrent, r.Trainer, r.Hyperparameters, r.Metrics, r.PrimaryMetric, r.PrimaryMetricValue,
         r.BaselineVersion, r.BaselineMetricValue, r.DatasetBlob, r.DatasetSha256, r.DatasetETag, r.TrainRows, r.ValidationRows, r.TestRows, r.BadRows,
-        r.InputSchema, r.InputSchemaBlob, r.InputSchemaSha256, r.ModelBlob, r.ModelSha256, r.ModelBytes, r.JobId, r.InstanceId, r.CodeVersion, r.TrainingSeconds, r.CreatedAt, r.PromotedAt, r.BlobsDeletedAt,
+        r.InputSchema, r.InputSchemaBlob, r.InputSchemaSha256, r.DecisionThreshold, r.ModelBlob, r.ModelSha256, r.ModelBytes, r.JobId, r.InstanceId, r.CodeVersion, r.TrainingSeconds, r.CreatedAt, r.PromotedAt, r.BlobsDeletedAt,
     };
 
     /// <summary>Prints what metadata.json holds beyond the registry row: feature importance, baselines, reports.</summary>
@@ -113,7 +113,12 @@ internal static class Output
             summary.AddRow("Dataset ETag", Markup.Escape(row.DatasetETag ?? ""));
             summary.AddRow("Dataset SHA-256", row.DatasetSha256 ?? "");
             summary.AddRow("Model SHA-256", row.ModelSha256 ?? "");
-            summary.AddRow("Input schema", Markup.Escape(row.InputSchema ?? (row.InputSchemaBlob is { } blob ? $"{blob} (too wide for the row; sha256 {row.InputSchemaSha256})" : "")));
+            if (row.DecisionThreshold is { } threshold)
+        {
+            summary.AddRow("Decision threshold", threshold.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        summary.AddRow("Input schema", Markup.Escape(row.InputSchema ?? (row.InputSchemaBlob is { } blob ? $"{blob} (too wide for the row; sha256 {row.InputSchemaSha256})" : "")));
             summary.AddRow("Job / instance", Markup.Escape($"{row.JobId} / {row.InstanceId}"));
             summary.AddRow("Code version", Markup.Escape(row.CodeVersion ?? ""));
             summary.AddRow("Created / promoted", string.Create(CultureInfo.InvariantCulture, $"{row.CreatedAt:u} / {row.PromotedAt:u}"));

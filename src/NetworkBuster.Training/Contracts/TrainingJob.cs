@@ -25,7 +25,14 @@ public sealed record TrainingJob(
     PromotionPolicy Promotion,
     JsonElement? Spec,
     SplitSpec Split,
-    SearchSpec? Search = null);
+    SearchSpec? Search = null)
+{
+    /// <summary>
+    /// How a binary model picks its decision threshold on the validation split (<c>f1</c>, <c>youden</c>, a
+    /// probability, <c>precision&gt;=0.8</c>, <c>recall&gt;=0.8</c>); null takes the default, maximum F1.
+    /// </summary>
+    public string? Threshold { get; init; }
+}
 
 /// <summary>
 /// The contract's job priorities. Recorded on the run row (<c>Priority</c>), not used to order work: one FIFO queue

@@ -17,7 +17,7 @@ public static class JobMessageParser
     public const int MaxMessageBytes = 64 * 1024;
 
     private static readonly string[] KnownFields =
-        ["jobId", "model", "dataset", "trainer", "hyperparameters", "priority", "timeoutMinutes", "promotion", "spec", "split", "search"];
+        ["jobId", "model", "dataset", "trainer", "hyperparameters", "priority", "timeoutMinutes", "promotion", "spec", "split", "search", "threshold"];
 
     /// <summary>Parses and validates a message.</summary>
     /// <param name="text">The message text as received.</param>
@@ -121,6 +121,8 @@ public static class JobMessageParser
             CheckKFold(model, preset, spec.Task, search is not null);
         }
 
+        var threshold = ReadThreshold(fields, specElement, model, spec.Task);
+
         return new TrainingJob(
             jobId,
             model,
@@ -132,7 +134,31 @@ public static class JobMessageParser
             ParseEnum(fields, "promotion", PromotionPolicy.Auto),
             specElement,
             split,
-            search);
+            search)
+        {
+            Threshold = threshold,
+        };
+    }
+
+    // 'threshold' on the message (presets and specs) or inside 'spec'; binary models only.
+    private static string? ReadThreshold(Dictionary<string, JsonElement> fields, JsonElement? specElement, string model, ModelTask task)
+    {
+        var element = fields.TryGetValue("threshold", out var t) && t.ValueKind != JsonValueKind.Null ? t
+            : specElement is { } se && TryGetIgnoreCase(se, "threshold", out var inner) && inner.ValueKind != JsonValueKind.Null ? inner
+            : (JsonElement?)null;
+        if (element is not { } e)
+        {
+            return null;
+        }
+
+        if (task != ModelTask.Binary)
+        {
+            throw Invalid($"'threshold' applies to binary models, but '{model}' is a {task.ToString().ToLowerInvariant()} model.");
+        }
+
+        var text = e.ValueKind switch { JsonValueKind.String => e.GetString(), JsonValueKind.Number => e.GetRawText(), _ => null };
+        return Metrics.ThresholdPolicy.TryParse(text)?.ToString()
+            ?? throw Invalid($"'threshold' must be {Metrics.ThresholdPolicy.Expected}, but found {ContractNames.Truncate(e.GetRawText())}.");
     }
 
     private static void CheckKFold(string model, ModelPreset? preset, ModelTask task, bool search)

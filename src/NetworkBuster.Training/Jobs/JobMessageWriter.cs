@@ -54,6 +54,11 @@ public static class JobMessageWriter
             message["spec"] = JsonNode.Parse(spec.GetRawText());
         }
 
+        if (job.Threshold is { } threshold)
+        {
+            message["threshold"] = threshold;
+        }
+
         if (job.Search is { } search)
         {
             var searchJson = new JsonObject { ["kind"] = search.Kind, ["trials"] = search.Trials, ["minutes"] = search.Minutes };

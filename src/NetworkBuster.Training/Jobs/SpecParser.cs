@@ -8,7 +8,7 @@ namespace NetworkBuster.Training.Jobs;
 /// <summary>Reads the <c>spec</c> and <c>split</c> objects of a job message.</summary>
 internal static class SpecParser
 {
-    private static readonly string[] SpecFields = ["task", "label", "features", "split", "seed", "metric"];
+    private static readonly string[] SpecFields = ["task", "label", "features", "split", "seed", "metric", "threshold"];
 
     /// <summary>Parses a custom model's spec; features are resolved against the CSV header at ingest.</summary>
     /// <param name="spec">The <c>spec</c> element.</param>

@@ -68,6 +68,9 @@ public sealed class ModelVersionRow : ITableEntity
 
     public string? ModelBlob { get; set; }
 
+    /// <summary>Binary models: the probability at or above which <c>predict</c> says positive (chosen on validation).</summary>
+    public double? DecisionThreshold { get; set; }
+
     public string? ModelSha256 { get; set; }
 
     public long ModelBytes { get; set; }

@@ -45,7 +45,7 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
         {
             var (rows, bad, firstBad, header) = await MapAsync(schema, input, folder, cancellationToken);
             var scored = model.Transform(new RowFileDataView(Path.Combine(folder, "rows.rows"), schema, rows));
-            await WriteAsync(scored, schema, header, Path.Combine(folder, "raw.txt"), output, cancellationToken);
+            await WriteAsync(scored, schema, row.DecisionThreshold, header, Path.Combine(folder, "raw.txt"), output, cancellationToken);
             return new ScoreSummary(new ModelVersionRef(row.Model, row.Version), rows, bad, firstBad);
         }
         finally
@@ -90,12 +90,20 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
         return (writer.Rows, bad, firstBad, string.Join(",", header.Select(Csv)));
     }
 
-    private static async Task WriteAsync(IDataView scored, SnapshotSchema schema, string header, string rawPath, TextWriter output, CancellationToken cancellationToken)
+    // A binary model with a stored threshold adds 'Predicted': its decision at that threshold, beside the probability.
+    private static async Task WriteAsync(IDataView scored, SnapshotSchema schema, double? threshold, string header, string rawPath, TextWriter output, CancellationToken cancellationToken)
     {
         var columns = PredictionColumns.Where(c => scored.Schema.GetColumnOrNull(c) is not null).ToList();
-        await output.WriteLineAsync(header + "," + string.Join(",", columns.Select(c => c == "Score" && schema.Task == ModelTask.Regression ? "Predicted" + Capitalize(schema.Label) : c)));
+        bool decide = schema.Task == ModelTask.Binary && threshold is not null && columns.Contains("Probability");
+        await output.WriteLineAsync(header + "," + string.Join(",", columns.Select(c => c == "Score" && schema.Task == ModelTask.Regression ? "Predicted" + Capitalize(schema.Label) : c)) + (decide ? ",Predicted" : ""));
         using var cursor = scored.GetRowCursor(columns.Select(c => scored.Schema[c]));
         var getters = columns.Select(c => Getter(cursor, scored.Schema[c], schema)).ToList();
+        if (decide)
+        {
+            var probability = cursor.GetGetter<float>(scored.Schema["Probability"]);
+            getters.Add(() => { float p = 0; probability(ref p); return p >= threshold ? "true" : "false"; });
+        }
+
         using var raw = new StreamReader(rawPath);
         while (cursor.MoveNext())
         {

@@ -68,6 +68,11 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
             var holdout = crossValidated is null ? test : train;
             long holdoutRows = crossValidated is null ? manifest.Rows[SplitName.Test] : manifest.Rows[SplitName.Train];
             var metrics = crossValidated is null ? MetricsCalculator.Compute(ml, task, candidate.Transform(test)) : new Dictionary<string, double>(crossValidated);
+            if (crossValidated is null && trained.DecisionThreshold is { } threshold && ThresholdPolicy.Read(candidate.Transform(test)) is { } scored)
+            {
+                ThresholdPolicy.ApplyTo(metrics, scored, threshold);
+            }
+
             var primary = PrimaryMetricOf(job, task);
             if (!metrics.TryGetValue(primary.Name, out double value))
             {
@@ -129,7 +134,16 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
         var model = await models.LoadAsync(ml, current, cancellationToken);
         try
         {
-            return MetricsCalculator.Compute(ml, task, model.Transform(test)).TryGetValue(primary.Name, out double v) ? v : null;
+            var scored = model.Transform(test);
+            var metrics = MetricsCalculator.Compute(ml, task, scored);
+
+            // The current version is judged at its own threshold, as the candidate is at its.
+            if (current.DecisionThreshold is { } threshold && ThresholdPolicy.Read(scored) is { } rows)
+            {
+                ThresholdPolicy.ApplyTo(metrics, rows, threshold);
+            }
+
+            return metrics.TryGetValue(primary.Name, out double v) ? v : null;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {

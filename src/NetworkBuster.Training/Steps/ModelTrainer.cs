@@ -5,6 +5,7 @@ using Microsoft.ML;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Presets;
+using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Training;
@@ -44,6 +45,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
             IReadOnlyDictionary<string, double> hyperparameters;
             SearchResult? search = null;
             Dictionary<string, double>? crossValidation = null;
+            (double Value, string Source)? threshold = null;
             try
             {
                 if (manifest.Schema.Task == ModelTask.Recommendation)
@@ -75,6 +77,11 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                         logger.LogInformation("Cross-validated {JobId} over {Folds} folds", job.JobId, job.Split.Folds);
                     }
 
+                    if (manifest.Schema.Task == ModelTask.Binary)
+                    {
+                        threshold = ChooseThreshold(ml, job, manifest.Schema, train, validation, ingest.ValidationRows, trainer, hyperparameters);
+                    }
+
                     model = TrainerFactory.Build(ml, manifest.Schema, trainer, hyperparameters).Fit(all);
                 }
             }
@@ -104,12 +111,37 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                 search is null ? null : JsonSerializer.Serialize(search.Trials.Select(t => new { t.Trial, t.Trainer, t.Hyperparameters, Value = double.IsFinite(t.Value) ? Math.Round(t.Value, 6) : (double?)null, t.Seconds })))
             {
                 CrossValidation = crossValidation,
+                DecisionThreshold = threshold?.Value,
+                ThresholdSource = threshold?.Source,
             };
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The decision threshold, chosen on the validation split by a fit on the train split alone (the final model has
+    /// seen the validation rows, so its own scores there would flatter it). A fixed policy needs no fit; kfold has no
+    /// validation split and keeps 0.5; a model without probabilities gets none.
+    /// </summary>
+    private static (double Value, string Source)? ChooseThreshold(
+        MLContext ml, TrainingJob job, SnapshotSchema schema, RowFileDataView train, RowFileDataView validation, long validationRows, TrainerDefinition trainer, IReadOnlyDictionary<string, double> hyperparameters)
+    {
+        var policy = ThresholdPolicy.TryParse(job.Threshold) ?? ThresholdPolicy.Default;
+        if (policy.Kind == ThresholdKind.Fixed)
+        {
+            return (policy.Value, $"fixed {policy}");
+        }
+
+        if (job.Split.Kind == SplitSpec.KFold || validationRows == 0)
+        {
+            return (0.5, $"0.5 ({policy} needs a validation split)");
+        }
+
+        var scored = ThresholdPolicy.Read(TrainerFactory.Build(ml, schema, trainer, hyperparameters).Fit(train).Transform(validation));
+        return scored is null ? null : (Math.Round(policy.Choose(scored), 6), $"{policy} on {validationRows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} validation rows");
     }
 
     // Snapshot files are plain row streams, so train followed by validation is one valid file.

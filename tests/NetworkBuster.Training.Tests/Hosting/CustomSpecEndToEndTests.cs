@@ -117,6 +117,46 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task ImbalancedBinary_ChoosesItsThresholdOnValidation_GatesAndPredictsAtIt()
+    {
+        // ~15% positives: at 0.5 the model misses most of them; the F1 threshold is lower and finds more.
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, ImbalancedCsv(6000, seed: 8), "custom");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Training:Gate:Models:rare-custom:Replace"] = "true",
+            ["Training:Gate:Models:rare-custom:Minimums:Recall"] = "0.57",
+        });
+        object Message(string jobId, string? threshold) => new { jobId, model = "rare-custom", dataset, trainer = "lightgbm", threshold, spec = new { task = "binary", label = "y", seed = 2 } };
+        var (chosen, half) = (TestData.Unique("rare-f1"), TestData.Unique("rare-half"));
+
+        var f1 = await JobRunner.RunAsync(azurite, "rare-custom", Message(chosen, null), chosen);
+        var fixedHalf = await JobRunner.RunAsync(azurite, "rare-custom", Message(half, "0.5"), half);
+
+        var m = JobRunner.Metrics(f1);
+        Assert.True(f1.DecisionThreshold is > 0.05 and < 0.45, $"threshold {f1.DecisionThreshold}");
+        Assert.Equal(f1.DecisionThreshold, m["DecisionThreshold"]);
+        Assert.True(m["Recall"] > m["Recall@0.5"] + 0.1 && m["F1"] > m["F1@0.5"], $"recall {m["Recall"]} vs {m["Recall@0.5"]} at 0.5, F1 {m["F1"]} vs {m["F1@0.5"]}");
+        Assert.Equal(m["AUC"], JobRunner.Metrics(fixedHalf)["AUC"], 6);
+        Assert.True(m["Recall"] >= 0.57 && JobRunner.Metrics(fixedHalf)["Recall"] < 0.57, $"recall {m["Recall"]} / {JobRunner.Metrics(fixedHalf)["Recall"]}");
+        Assert.Equal((VersionStatus.Available, VersionStatus.Rejected), (f1.Status, fixedHalf.Status));
+        Assert.Contains("Recall", fixedHalf.StatusReason, StringComparison.Ordinal);
+        var recorded = (await JobRunner.MetadataAsync(azurite, f1)).GetProperty("decisionThreshold");
+        Assert.StartsWith("f1 on ", recorded.GetProperty("source").GetString(), StringComparison.Ordinal);
+
+        // predict decides at the stored threshold: Predicted is exactly Probability >= threshold.
+        var rows = string.Join('\n', ImbalancedCsv(200, seed: 9).Split('\n').Take(201)) + "\n";
+        using var output = new StringWriter();
+        await new BatchScorer(new ModelRegistry(azurite.Storage), new ModelStore(azurite.Storage)).ScoreAsync(new ModelVersionRef("rare-custom", f1.Version), new MemoryStream(Encoding.UTF8.GetBytes(rows)), output);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        int probability = Array.IndexOf(header, "Probability"), predicted = Array.IndexOf(header, "Predicted");
+        Assert.True(probability > 0 && predicted > 0, lines[0]);
+        var decisions = lines.Skip(1).Select(l => l.Split(',')).Select(c => (P: double.Parse(c[probability], CultureInfo.InvariantCulture), Predicted: c[predicted] == "true")).ToList();
+        Assert.All(decisions, d => Assert.Equal(d.P >= f1.DecisionThreshold, d.Predicted));
+        Assert.Contains(decisions, d => d.Predicted && d.P < 0.5);
+    }
+
+    [Fact]
     public async Task SameJobTwice_SameSeed_GivesTheSameMetrics()
     {
         var dataset = await TestData.UploadTextAsync(azurite.Storage, ChurnCsv(800, seed: 4), "custom");
@@ -146,6 +186,21 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Equal(["fasttree", "fasttree", "sdca"], trials.Select(t => t.GetProperty("Trainer").GetString()));
         var best = trials.OrderByDescending(t => t.GetProperty("Value").GetDouble()).First();
         Assert.Equal(best.GetProperty("Trainer").GetString(), row.Trainer);
+    }
+
+    /// <summary>Three numeric features (x2 is noise), 14% positives: P(y) = σ(4·x0 + 2·x1 − 3.5). The Bayes-optimal recall is 0.47 at 0.5 and 0.67 at the F1-best cut (≈0.32).</summary>
+    internal static string ImbalancedCsv(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("x0,x1,x2,y\n");
+        for (int i = 0; i < rows; i++)
+        {
+            double x0 = random.NextDouble() * 2 - 1, x1 = random.NextDouble() * 2 - 1, x2 = random.NextDouble() * 2 - 1;
+            bool y = random.NextDouble() < 1 / (1 + Math.Exp(3.5 - (4 * x0) - (2 * x1)));
+            csv.Append(CultureInfo.InvariantCulture, $"{x0:0.####},{x1:0.####},{x2:0.####},{(y ? 1 : 0)}\n");
+        }
+
+        return csv.ToString();
     }
 
     /// <summary>Telco-like rows: an identifier, quoted cells with stray spaces, blank numbers, CRLF; churn driven by contract and tenure.</summary>
