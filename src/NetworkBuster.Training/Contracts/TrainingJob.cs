@@ -32,6 +32,12 @@ public sealed record TrainingJob(
     /// probability, <c>precision&gt;=0.8</c>, <c>recall&gt;=0.8</c>); null takes the default, maximum F1.
     /// </summary>
     public string? Threshold { get; init; }
+
+    /// <summary>
+    /// The primary metric the user chose (<c>metric</c> on the message, or <c>spec.metric</c>), validated against the
+    /// task's metrics; null takes the preset's or the task's default.
+    /// </summary>
+    public string? Metric { get; init; }
 }
 
 /// <summary>

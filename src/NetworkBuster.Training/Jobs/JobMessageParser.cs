@@ -17,7 +17,7 @@ public static class JobMessageParser
     public const int MaxMessageBytes = 64 * 1024;
 
     private static readonly string[] KnownFields =
-        ["jobId", "model", "dataset", "trainer", "hyperparameters", "priority", "timeoutMinutes", "promotion", "spec", "split", "search", "threshold"];
+        ["jobId", "model", "dataset", "trainer", "hyperparameters", "priority", "timeoutMinutes", "promotion", "spec", "split", "search", "threshold", "metric"];
 
     /// <summary>Parses and validates a message.</summary>
     /// <param name="text">The message text as received.</param>
@@ -122,6 +122,7 @@ public static class JobMessageParser
         }
 
         var threshold = ReadThreshold(fields, specElement, model, spec.Task);
+        var metric = ReadMetric(fields, model, spec.Task) ?? spec.Metric;
 
         return new TrainingJob(
             jobId,
@@ -137,7 +138,22 @@ public static class JobMessageParser
             search)
         {
             Threshold = threshold,
+            Metric = metric,
         };
+    }
+
+    // 'metric' on the message: the primary metric of a preset (or of a spec, over spec.metric), among the task's.
+    private static string? ReadMetric(Dictionary<string, JsonElement> fields, string model, ModelTask task)
+    {
+        if (!fields.TryGetValue("metric", out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var allowed = Metrics.MetricCatalog.ForTask(task);
+        var text = e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+        return allowed.FirstOrDefault(m => string.Equals(m.Name, text, StringComparison.OrdinalIgnoreCase))?.Name
+            ?? throw Invalid($"'metric' must be one of {string.Join(", ", allowed.Select(m => m.Name))} for '{model}' ({task.ToString().ToLowerInvariant()}), but found {ContractNames.Truncate(e.GetRawText())}.");
     }
 
     // 'threshold' on the message (presets and specs) or inside 'spec'; binary models only.

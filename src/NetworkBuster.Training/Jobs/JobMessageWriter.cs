@@ -54,6 +54,11 @@ public static class JobMessageWriter
             message["spec"] = JsonNode.Parse(spec.GetRawText());
         }
 
+        if (job.Metric is { } metric)
+        {
+            message["metric"] = metric;
+        }
+
         if (job.Threshold is { } threshold)
         {
             message["threshold"] = threshold;

@@ -3,7 +3,6 @@ using Microsoft.ML;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
-using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
@@ -31,14 +30,8 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
     public static MetricDefinition PrimaryMetricOf(TrainingJob job, ModelTask task)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (PresetCatalog.Find(job.Model) is { } preset)
-        {
-            return preset.PrimaryMetric;
-        }
-
-        var chosen = job.Spec is { } spec ? SpecParser.Parse(spec).Metric : null;
         var metrics = MetricCatalog.ForTask(task);
-        return metrics.FirstOrDefault(m => m.Name == chosen) ?? metrics[0];
+        return metrics.FirstOrDefault(m => m.Name == job.Metric) ?? PresetCatalog.Find(job.Model)?.PrimaryMetric ?? metrics[0];
     }
 
     /// <summary>Evaluates a staged candidate.</summary>

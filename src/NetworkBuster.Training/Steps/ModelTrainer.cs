@@ -46,6 +46,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
             SearchResult? search = null;
             Dictionary<string, double>? crossValidation = null;
             (double Value, string Source)? threshold = null;
+            StoppedRounds? stopped = null;
             try
             {
                 if (manifest.Schema.Task == ModelTask.Recommendation)
@@ -69,6 +70,12 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                     else
                     {
                         hyperparameters = TrainerFactory.Effective(trainer, job.Hyperparameters);
+                        stopped = StopEarly(ml, job, manifest.Schema, ingest.ValidationRows, trainer, hyperparameters, train, validation);
+                        if (stopped is not null)
+                        {
+                            hyperparameters = new Dictionary<string, double>(hyperparameters) { ["numberOfTrees"] = stopped.Rounds };
+                            logger.LogInformation("Early stopping for {JobId}: {Rounds} of at most {Cap} rounds ({Metric} on validation)", job.JobId, stopped.Rounds, stopped.Cap, stopped.Metric);
+                        }
                     }
 
                     if (job.Split.Kind == SplitSpec.KFold)
@@ -96,6 +103,11 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
             var (sha, bytes) = await ModelStore.UploadAsync(storage.Staging.GetBlobClient(StagedModelBlob(ingest.SnapshotPrefix)), zip, cancellationToken);
             logger.LogInformation("Trained {Model} with {Trainer} on {Rows} rows in {Seconds:F1}s", job.Model, trainer.Name, ingest.TrainRows + ingest.ValidationRows, watch.Elapsed.TotalSeconds);
             var recorded = new Dictionary<string, double>(hyperparameters);
+            if (stopped is not null)
+            {
+                recorded[EarlyStopping.PatienceName] = stopped.Patience;
+                recorded["maximumNumberOfTrees"] = stopped.Cap;
+            }
             foreach (var (name, value) in TrainerFactory.Effective(trainer, job.Hyperparameters, options).Where(h => options.Any(o => o.Name == h.Key)))
             {
                 recorded[name] = value;
@@ -119,6 +131,23 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Early stopping for boosted trees (<see cref="EarlyStopping"/>) when the split has enough validation rows: the
+    /// job's <c>numberOfTrees</c> (or <see cref="EarlyStopping.DefaultCap"/>) is the upper bound; null when it does not apply.
+    /// </summary>
+    private static StoppedRounds? StopEarly(
+        MLContext ml, TrainingJob job, SnapshotSchema schema, long validationRows, TrainerDefinition trainer, IReadOnlyDictionary<string, double> hyperparameters, RowFileDataView train, RowFileDataView validation)
+    {
+        int patience = hyperparameters.TryGetValue(EarlyStopping.PatienceName, out double p) ? (int)p : EarlyStopping.DefaultPatience;
+        if (patience == 0 || job.Split.Kind == SplitSpec.KFold || validationRows < EarlyStopping.MinValidationRows || !EarlyStopping.Applies(trainer, schema.Task))
+        {
+            return null;
+        }
+
+        int cap = job.Hyperparameters.TryGetValue("numberOfTrees", out double n) ? (int)n : EarlyStopping.DefaultCap;
+        return EarlyStopping.Run(ml, schema, hyperparameters, cap, patience, ModelEvaluator.PrimaryMetricOf(job, schema.Task), train, validation);
     }
 
     /// <summary>

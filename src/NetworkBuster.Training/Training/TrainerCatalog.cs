@@ -47,8 +47,11 @@ public static class TrainerCatalog
     /// <summary>Random forest (ML.NET FastForest).</summary>
     public static readonly TrainerDefinition FastForest = new("fastforest", Tabular, [Trees, Leaves, MinLeaf, FeatureFraction]);
 
-    /// <summary>Gradient boosting (LightGBM); numberOfTrees is its number of boosting iterations.</summary>
-    public static readonly TrainerDefinition LightGbm = new("lightgbm", Tabular, [Trees, Leaves, LearningRate, MinLeaf]);
+    /// <summary>
+    /// Gradient boosting (LightGBM); numberOfTrees is its number of boosting iterations, an upper bound when early
+    /// stopping runs (<c>earlyStoppingRounds</c>: patience on the validation split, 0 turns it off).
+    /// </summary>
+    public static readonly TrainerDefinition LightGbm = new("lightgbm", Tabular, [Trees, Leaves, LearningRate, MinLeaf, new(EarlyStopping.PatienceName, 0, 1000, IsInteger: true)]);
 
     /// <summary>A linear model (SDCA) on normalized features.</summary>
     public static readonly TrainerDefinition Sdca = new(

@@ -67,4 +67,24 @@ public class MetricChoiceTests
 
         Assert.Equal("RMSE", ModelEvaluator.PrimaryMetricOf(job, ModelTask.Regression).Name);
     }
+
+    [Fact]
+    public void MetricOnTheMessage_PicksAPresetsPrimaryMetric_AndKeepsItThroughTheWriter()
+    {
+        var job = JobMessageParser.Parse("""{"model":"performance-optimizer","dataset":"performance-optimizer/a.csv","metric":"mape"}""", "m").Job!;
+
+        Assert.Equal("MAPE", ModelEvaluator.PrimaryMetricOf(job, ModelTask.Regression).Name);
+        Assert.Equal("MAPE", JobMessageParser.Parse(JobMessageWriter.ToJson(job), "m").Job!.Metric);
+        Assert.Equal("RMSE", ModelEvaluator.PrimaryMetricOf(JobMessageParser.Parse("""{"model":"performance-optimizer","dataset":"performance-optimizer/a.csv"}""", "m").Job!, ModelTask.Regression).Name);
+    }
+
+    [Fact]
+    public void MetricOnTheMessage_NotAMetricOfThePresetsTask_IsRefused()
+    {
+        var failure = JobMessageParser.Parse("""{"model":"visitor-behavior-model","dataset":"visitor-behavior-model/a.csv","metric":"RMSE"}""", "m").Failure!;
+
+        Assert.Equal(ErrorCode.InvalidMessage, failure.Code);
+        Assert.StartsWith("'metric' must be one of AUC, ", failure.Message, StringComparison.Ordinal);
+        Assert.EndsWith("for 'visitor-behavior-model' (binary), but found \"RMSE\".", failure.Message, StringComparison.Ordinal);
+    }
 }

@@ -157,6 +157,30 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task LightGbm_StopsEarlyOnValidation_StoresAndRefitsTheChosenRounds_AndScoresNoWorse()
+    {
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, NoisyCsv(3000, seed: 10), "custom");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+        object Message(string jobId, int patience) => new { jobId, model = "noisy-custom", dataset, trainer = "lightgbm", promotion = "never", hyperparameters = new { numberOfTrees = 1500, learningRate = 0.3, earlyStoppingRounds = patience }, spec = new { task = "regression", label = "y", seed = 4 } };
+        var (early, full) = (TestData.Unique("stop"), TestData.Unique("full"));
+
+        var stopped = await JobRunner.RunAsync(azurite, "noisy-custom", Message(early, 20), early);
+        var unstopped = await JobRunner.RunAsync(azurite, "noisy-custom", Message(full, 0), full);
+
+        var h = JsonSerializer.Deserialize<Dictionary<string, double>>(stopped.Hyperparameters!)!;
+        Assert.True(h["numberOfTrees"] is >= 1 and < 1500, $"rounds {h["numberOfTrees"]}");
+        Assert.Equal((1500.0, 20.0), (h["maximumNumberOfTrees"], h["earlyStoppingRounds"]));
+        Assert.Equal(1500.0, JsonSerializer.Deserialize<Dictionary<string, double>>(unstopped.Hyperparameters!)!["numberOfTrees"]);
+
+        // The registered model (refitted on train + validation) has exactly the chosen rounds.
+        var model = await new ModelStore(azurite.Storage).LoadAsync(new Microsoft.ML.MLContext(1), stopped, CancellationToken.None);
+        var last = ((IEnumerable<Microsoft.ML.ITransformer>)model).Last();
+        var trees = ((Microsoft.ML.Data.RegressionPredictionTransformer<Microsoft.ML.Trainers.LightGbm.LightGbmRegressionModelParameters>)last).Model.TrainedTreeEnsemble.Trees.Count;
+        Assert.Equal((int)h["numberOfTrees"], trees);
+        Assert.True(JobRunner.Metrics(stopped)["RMSE"] <= JobRunner.Metrics(unstopped)["RMSE"] * 1.02, $"RMSE {JobRunner.Metrics(stopped)["RMSE"]} stopped vs {JobRunner.Metrics(unstopped)["RMSE"]} at 1500 rounds");
+    }
+
+    [Fact]
     public async Task SameJobTwice_SameSeed_GivesTheSameMetrics()
     {
         var dataset = await TestData.UploadTextAsync(azurite.Storage, ChurnCsv(800, seed: 4), "custom");
@@ -198,6 +222,21 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
             double x0 = random.NextDouble() * 2 - 1, x1 = random.NextDouble() * 2 - 1, x2 = random.NextDouble() * 2 - 1;
             bool y = random.NextDouble() < 1 / (1 + Math.Exp(3.5 - (4 * x0) - (2 * x1)));
             csv.Append(CultureInfo.InvariantCulture, $"{x0:0.####},{x1:0.####},{x2:0.####},{(y ? 1 : 0)}\n");
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>y = 10·sin(x0) + 5·x1² + N(0, 3²) with two noise columns: 1,500 rounds at a 0.3 learning rate overfit it.</summary>
+    internal static string NoisyCsv(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("x0,x1,x2,x3,y\n");
+        for (int i = 0; i < rows; i++)
+        {
+            double[] x = [random.NextDouble() * 6 - 3, random.NextDouble() * 2 - 1, random.NextDouble(), random.NextDouble()];
+            double noise = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            csv.Append(CultureInfo.InvariantCulture, $"{x[0]:0.####},{x[1]:0.####},{x[2]:0.####},{x[3]:0.####},{(10 * Math.Sin(x[0])) + (5 * x[1] * x[1]) + (3 * noise):0.####}\n");
         }
 
         return csv.ToString();
