@@ -23,6 +23,7 @@ public sealed class LocalDurableEngine : IHostedService, IAsyncDisposable
 {
     private readonly IConfiguration _configuration;
     private readonly LocalHostOptions _options;
+    private static readonly TimeSpan MinControlQueueVisibility = TimeSpan.FromSeconds(30);
     private WebApplication? _sidecar;
 
     /// <summary>Creates the engine; it listens on <see cref="Address"/> once started.</summary>
@@ -52,7 +53,10 @@ public sealed class LocalDurableEngine : IHostedService, IAsyncDisposable
             UseTablePartitionManagement = true,
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
             WorkItemQueueVisibilityTimeout = options.WorkItemVisibility,
-            ControlQueueVisibilityTimeout = options.WorkItemVisibility,
+
+            // Orchestration messages are not renewed while an episode runs: a short activity lease (tests use 1 s)
+            // must not make them reappear mid-episode (a refused delete, PopReceiptMismatch, and a replay).
+            ControlQueueVisibilityTimeout = options.WorkItemVisibility > MinControlQueueVisibility ? options.WorkItemVisibility : MinControlQueueVisibility,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentJobs + 4,
             MaxConcurrentTaskOrchestrationWorkItems = 10,
         };
