@@ -152,7 +152,7 @@ public static class JobMessageParser
 
         var allowed = Metrics.MetricCatalog.ForTask(task);
         var text = e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-        return allowed.FirstOrDefault(m => string.Equals(m.Name, text, StringComparison.OrdinalIgnoreCase))?.Name
+        return Metrics.MetricCatalog.Find(task, text)?.Name
             ?? throw Invalid($"'metric' must be one of {string.Join(", ", allowed.Select(m => m.Name))} for '{model}' ({task.ToString().ToLowerInvariant()}), but found {ContractNames.Truncate(e.GetRawText())}.");
     }
 

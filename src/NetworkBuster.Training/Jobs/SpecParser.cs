@@ -60,7 +60,7 @@ internal static class SpecParser
         {
             var allowed = MetricCatalog.ForTask(task);
             var text = metricElement.ValueKind == JsonValueKind.String ? metricElement.GetString()! : "";
-            metric = allowed.FirstOrDefault(m => string.Equals(m.Name, text, StringComparison.OrdinalIgnoreCase))?.Name
+            metric = MetricCatalog.Find(task, text)?.Name
                 ?? throw Invalid($"'spec.metric' must be one of {string.Join(", ", allowed.Select(m => m.Name))} for task {taskText.ToLowerInvariant()}, but found {Describe(metricElement)}.");
         }
 

@@ -40,4 +40,8 @@ public static class MetricCatalog
         ModelTask.Recommendation => [Rmse, Mae, RSquared],
         _ => [Rmse, Mae, Mape, RSquared, new("MSE", false)],
     };
+
+    /// <summary>The task's metric named <paramref name="name"/> (any case), or null when the task has none of that name.</summary>
+    public static MetricDefinition? Find(ModelTask task, string? name) =>
+        ForTask(task).FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 }
