@@ -10,6 +10,9 @@ namespace NetworkBuster.Training.Training;
 /// </summary>
 internal static class CrossValidation
 {
+    /// <summary>The key holding the number of folds.</summary>
+    public const string FoldsName = "Folds";
+
     /// <summary>Cross-validates the job's pipeline on <paramref name="rows"/>.</summary>
     public static Dictionary<string, double> Run(
         MLContext ml, SnapshotSchema schema, IDataView rows, TrainerDefinition trainer, IReadOnlyDictionary<string, double> hyperparameters, int folds, int seed)
@@ -19,6 +22,13 @@ internal static class CrossValidation
         var perFold = ml.Data.CrossValidationSplit(rows, folds, seed: seed)
             .Select(fold => MetricsCalculator.Compute(ml, schema.Task, TrainerFactory.Build(ml, schema, trainer, hyperparameters).Fit(fold.TrainSet).Transform(fold.TestSet)))
             .ToList();
+        return Summarize(perFold);
+    }
+
+    /// <summary>Each metric's mean and sample standard deviation (<c>{metric}.sd</c>) over the folds that define it, and <see cref="FoldsName"/>.</summary>
+    public static Dictionary<string, double> Summarize(IReadOnlyList<IReadOnlyDictionary<string, double>> perFold)
+    {
+        ArgumentNullException.ThrowIfNull(perFold);
         var summary = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var name in perFold.SelectMany(m => m.Keys).Distinct(StringComparer.Ordinal))
         {
@@ -28,7 +38,7 @@ internal static class CrossValidation
             summary[name + ".sd"] = Math.Round(Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, values.Count - 1)), 6);
         }
 
-        summary["Folds"] = perFold.Count;
+        summary[FoldsName] = perFold.Count;
         return summary;
     }
 }
