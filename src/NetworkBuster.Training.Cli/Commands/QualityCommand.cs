@@ -3,10 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NetworkBuster.Training.Cli.Local;
-using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Cli.Samples;
-using NetworkBuster.Training.Training;
 using Spectre.Console;
 
 namespace NetworkBuster.Training.Cli.Commands;
@@ -15,7 +13,7 @@ namespace NetworkBuster.Training.Cli.Commands;
 /// <c>nbtrain quality</c>: trains the real datasets of <c>../shared/datasets</c> through the normal pipeline (upload →
 /// queue → local host → ingest → train → evaluate, as custom <c>spec</c> jobs) and prints each figure beside the
 /// published one; Telco over several seeds of its 80/20 split. Also cross-validates the recommender on
-/// MovieLens-shaped data against Surprise's SVD figure.
+/// MovieLens-shaped data through the pipeline (a kfold job with default hyperparameters) against Surprise's figures.
 /// </summary>
 internal static class QualityCommand
 {
@@ -24,7 +22,7 @@ internal static class QualityCommand
         var datasets = new Option<string?>("--datasets") { Description = "The folder of the real datasets (default: ../shared/datasets from the repository root)." };
         var seeds = new Option<int>("--seeds") { Description = "Seeds of Telco's 80/20 split.", DefaultValueFactory = _ => 5 };
         var rows = new Option<int>("--rows") { Description = "Use only the first N rows of each file (0: all), for a quick check.", DefaultValueFactory = _ => 0 };
-        var folds = new Option<int>("--folds") { Description = "Folds of the recommender cross-validation (0: skip it).", DefaultValueFactory = _ => 5 };
+        var folds = new Option<int>("--folds") { Description = "Folds of the recommender's kfold job (0: skip it).", DefaultValueFactory = _ => 5 };
         var command = new Command("quality", "Train the real datasets through the pipeline and print our figures beside the published ones.") { datasets, seeds, rows, folds };
         command.SetAction((parse, cancellationToken) => RunAsync(
             cli.StorageOf(parse), parse.GetValue(datasets), parse.GetValue(seeds), parse.GetValue(rows), parse.GetValue(folds), cancellationToken));
@@ -71,25 +69,15 @@ internal static class QualityCommand
             Add(table, "Appliances energy (paper's test file)", "RMSE (GBM 66.65; RF 68.48)", [appliances["RMSE"]], 66.65, higherIsBetter: false);
             Add(table, "Appliances energy (paper's test file)", "R² (GBM)", [appliances["R2"]], 0.57, higherIsBetter: true);
             Add(table, "Appliances energy (paper's test file)", "MAE (RF)", [appliances["MAE"]], 31.85, higherIsBetter: false);
-        }
-
-        if (folds >= 2)
-        {
-            AnsiConsole.MarkupLine($"[grey]Cross-validating the recommender ({folds} folds) on MovieLens-100k-shaped data…[/]");
-            var ratings = Ratings(RatingsShape.MovieLens100K);
-            var mf = TrainerFactory.Effective(TrainerCatalog.MatrixFactorization, new Dictionary<string, double>());
-            foreach (var figures in RecommenderCrossValidation.Run(ratings, folds, mf, seed: 42))
+            if (folds >= 2)
             {
-                var label = $"MovieLens-shaped, {folds}-fold CV: {figures.Predictor}";
-                if (double.IsFinite(figures.Rmse))
+                await using (var ratings = RecommenderSampleData.ToStream(RatingsShape.MovieLens100K))
                 {
-                    Add(table, label, "RMSE (Surprise SVD on ML-100k)", [figures.Rmse], 0.934, higherIsBetter: false, figures.RmseSd);
+                    await session.UploadAsync(QualityJobs.RatingsBlob, ratings, cancellationToken);
                 }
 
-                if (double.IsFinite(figures.NdcgAt10))
-                {
-                    table.AddRow(Markup.Escape(label), "precision@10 / NDCG@10", F(figures.PrecisionAt10) + " / " + F(figures.NdcgAt10), "—", "");
-                }
+                var recommender = await TrainAsync(session, QualityJobs.Recommender($"quality-ratings-{stamp}", folds), cancellationToken);
+                AddRecommender(table, recommender, folds);
             }
         }
 
@@ -112,10 +100,26 @@ internal static class QualityCommand
         return JsonSerializer.Deserialize<Dictionary<string, double>>(version.Metrics ?? "{}") ?? [];
     }
 
+    // The pipeline's kfold metrics: the factorization, the same factorization without factors (.biases) and popularity.
+    private static void AddRecommender(Table table, Dictionary<string, double> metrics, int folds)
+    {
+        var dataset = $"MovieLens-100k-shaped, {folds}-fold CV";
+        Add(table, $"{dataset}: matrix factorization", "RMSE (Surprise SVD on ML-100k)", [metrics["RMSE"]], 0.934, higherIsBetter: false, metrics["RMSE.sd"]);
+        Add(table, $"{dataset}: biases only", "RMSE (Surprise BaselineOnly on ML-100k)", [metrics["RMSE.biases"]], 0.944, higherIsBetter: false, metrics["RMSE.biases.sd"]);
+        Add(table, $"{dataset}: factorization's gain", "RMSE of biases only − MF (target)", [metrics["RMSE.biases"] - metrics["RMSE"]], 0.015, higherIsBetter: true);
+        foreach (var (predictor, suffix) in new[] { ("matrix factorization", ""), ("biases only", ".biases"), ("popularity", ".popularity") })
+        {
+            if (metrics.TryGetValue("NDCG@10" + suffix, out double ndcg))
+            {
+                table.AddRow(Markup.Escape($"{dataset}: {predictor}"), "precision@10 / NDCG@10", F(metrics["Precision@10" + suffix]) + " / " + F(ndcg), "—", "");
+            }
+        }
+    }
+
     private static void Add(Table table, string dataset, string metric, List<double> values, double published, bool higherIsBetter, double? spread = null)
     {
         double mean = values.Average();
-        double sd = spread ?? RecommenderCrossValidation.StandardDeviation(values);
+        double sd = spread ?? StandardDeviation(values);
         double gap = higherIsBetter ? mean - published : published - mean;
         var ours = values.Count > 1 || spread is not null ? $"{F(mean)} ± {F(sd)}" : F(mean);
         var verdict = gap >= 0 ? $"[green]beats by {F(Math.Abs(gap))}[/]" : $"[yellow]short by {F(Math.Abs(gap))}[/]";
@@ -147,12 +151,9 @@ internal static class QualityCommand
         return stream;
     }
 
-    private static List<(string User, string Item, float Rating)> Ratings(RatingsShape shape)
+    private static double StandardDeviation(List<double> values)
     {
-        using var writer = new StringWriter();
-        RecommenderSampleData.Write(writer, shape);
-        return [.. writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(l => l.Split(','))
-            .Select(f => (f[0], f[1], float.Parse(f[5], CultureInfo.InvariantCulture)))];
+        double mean = values.Average();
+        return values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 }

@@ -16,6 +16,7 @@ internal static class QualityJobs
     public const string TelcoBlob = "quality/telco-customer-churn.csv";
     public const string AppliancesTrainBlob = "quality/appliances-energy-train.csv";
     public const string AppliancesTestBlob = "quality/appliances-energy-test.csv";
+    public const string RatingsBlob = "quality/movielens-100k-shaped.csv";
 
     /// <summary>Telco: binary, label Churn, every other column inferred (customerID is dropped as an identifier); 80/20 split.</summary>
     /// <param name="jobId">The job id.</param>
@@ -64,5 +65,20 @@ internal static class QualityJobs
         hyperparameters,
         promotion = "never",
         spec = new { task = "regression", label = "Appliances", split = new { kind = "files", test = AppliancesTestBlob, validation = 0.1 } },
+    });
+
+    /// <summary>
+    /// The recommender on MovieLens-100k-shaped ratings: a custom recommendation spec with Surprise's protocol (random
+    /// K-fold over the ratings) and the <c>mf</c> trainer's defaults, no hand-picked hyperparameters.
+    /// </summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="folds">The folds.</param>
+    public static QualityJob Recommender(string jobId, int folds) => new(jobId, "movielens-shaped", new
+    {
+        jobId,
+        model = "movielens-shaped",
+        dataset = RatingsBlob,
+        promotion = "never",
+        spec = new { task = "recommendation", label = "rating", split = new { kind = "kfold", folds } },
     });
 }

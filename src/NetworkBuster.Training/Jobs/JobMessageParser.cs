@@ -179,13 +179,13 @@ public static class JobMessageParser
 
     private static void CheckKFold(string model, ModelPreset? preset, ModelTask task, bool search)
     {
-        string? problem = task == ModelTask.Recommendation ? "recommendations hold out each user's latest interactions instead"
-            : preset?.DefaultSplit == SplitSpec.Time ? $"'{model}' is a time series, where random folds would look ahead; use a time split"
+        // Recommendations are cross-validated over interactions (Surprise's protocol), though their default split is by time.
+        string? problem = task != ModelTask.Recommendation && preset?.DefaultSplit == SplitSpec.Time ? $"'{model}' is a time series, where random folds would look ahead; use a time split"
             : search ? "'search' needs a validation split, which kfold does not have"
             : null;
         if (problem is not null)
         {
-            throw Invalid($"'split.kind' kfold is for tabular models, but {problem}.");
+            throw Invalid($"'split.kind' kfold does not apply here: {problem}.");
         }
     }
 

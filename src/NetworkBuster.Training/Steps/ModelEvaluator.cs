@@ -100,16 +100,26 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
         PerformanceReport? report = null;
         if (schema.Task == ModelTask.Recommendation)
         {
-            var known = RecommenderTrainer.Load(RecommenderTrainer.Read((train ?? test).Path, schema).Concat(RecommenderTrainer.Read(validation.Path, schema)));
-            var (ranking, rankingBaselines) = RecommenderEvaluation.Compute(ml, candidate, known, [.. RecommenderTrainer.Read(test.Path, schema)]);
-            foreach (var (name, v) in ranking)
-            {
-                metrics[name] = v;
-            }
-
-            foreach (var (name, v) in rankingBaselines)
+            // kfold (no train split): the folds ranked their held-out rows, and the cross-validated metrics hold the
+            // figures and their baselines (the fitted rows themselves cannot be ranked); the baselines are listed as such.
+            foreach (var (name, v) in metrics.Where(m => train is null && RecommenderCrossValidation.IsBaseline(m.Key)))
             {
                 baselines[name] = v;
+            }
+
+            if (train is not null)
+            {
+                var known = RecommenderTrainer.Load(RecommenderTrainer.Read(train.Path, schema).Concat(RecommenderTrainer.Read(validation.Path, schema)));
+                var (ranking, rankingBaselines) = RecommenderEvaluation.Compute(ml, candidate, known, [.. RecommenderTrainer.Read(test.Path, schema)]);
+                foreach (var (name, v) in ranking)
+                {
+                    metrics[name] = v;
+                }
+
+                foreach (var (name, v) in rankingBaselines)
+                {
+                    baselines[name] = v;
+                }
             }
         }
         else

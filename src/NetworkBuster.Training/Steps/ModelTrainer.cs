@@ -51,8 +51,8 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
             {
                 if (manifest.Schema.Task == ModelTask.Recommendation)
                 {
-                    (model, hyperparameters) = RecommenderTrainer.Train(
-                        ml, manifest.Schema, train.Path, validation.Path, train, TrainerFactory.Effective(trainer, job.Hyperparameters), job.Split.Seed);
+                    (model, hyperparameters, crossValidation) = RecommenderTrainer.Train(
+                        ml, manifest.Schema, train.Path, validation.Path, train, TrainerFactory.Effective(trainer, job.Hyperparameters), job.Split.Seed, job.Split.Kind == SplitSpec.KFold ? job.Split.Folds : null);
                 }
                 else
                 {

@@ -7,11 +7,15 @@ namespace NetworkBuster.Training.Training;
 /// <summary>
 /// Fits the recommender: matrix factorization on the train split; the popularity lift of the ranking score chosen by
 /// NDCG@10 on the validation split (unless the job set it); then a refit on train + validation with those settings.
+/// A kfold split has no validation split: the weight is chosen on a seeded inner 10% of the rows instead.
 /// </summary>
 internal static class RecommenderTrainer
 {
     /// <summary>The popularity weights compared on validation.</summary>
     public static readonly IReadOnlyList<double> PopularityWeights = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1];
+
+    /// <summary>The share of a kfold fit's rows held out to choose the popularity weight.</summary>
+    public const double InnerValidationShare = 0.1;
 
     /// <summary>Reads (user, item, rating) rows of a recommendation snapshot.</summary>
     public static IEnumerable<(string User, string Item, float Rating)> Read(string path, SnapshotSchema schema)
@@ -27,7 +31,7 @@ internal static class RecommenderTrainer
         }
     }
 
-    /// <summary>Fits and packages the model.</summary>
+    /// <summary>Fits and packages the model; for a kfold split, first cross-validates the same procedure.</summary>
     /// <param name="ml">The context.</param>
     /// <param name="schema">The snapshot layout.</param>
     /// <param name="trainPath">The train rows.</param>
@@ -35,25 +39,69 @@ internal static class RecommenderTrainer
     /// <param name="input">A view whose schema the model takes.</param>
     /// <param name="hyperparameters">Effective hyperparameters of the <c>mf</c> trainer.</param>
     /// <param name="seed">The job's seed.</param>
-    /// <returns>The model and the hyperparameters used (the chosen popularity weight included).</returns>
-    public static (ITransformer Model, IReadOnlyDictionary<string, double> Hyperparameters) Train(
-        MLContext ml, SnapshotSchema schema, string trainPath, string validationPath, IDataView input, IReadOnlyDictionary<string, double> hyperparameters, int seed)
+    /// <param name="folds">The folds of a kfold split, or null.</param>
+    /// <returns>
+    /// The model, the hyperparameters used (the chosen popularity weight included) and, for a kfold split, the
+    /// cross-validated metrics (<see cref="RecommenderCrossValidation.Run"/>).
+    /// </returns>
+    public static (ITransformer Model, IReadOnlyDictionary<string, double> Hyperparameters, Dictionary<string, double>? CrossValidation) Train(
+        MLContext ml, SnapshotSchema schema, string trainPath, string validationPath, IDataView input, IReadOnlyDictionary<string, double> hyperparameters, int seed, int? folds = null)
     {
         ArgumentNullException.ThrowIfNull(hyperparameters);
         var options = MatrixFactorizationOptions.From(hyperparameters, seed);
-        var train = Load(Read(trainPath, schema));
+        double? weight = hyperparameters.TryGetValue("popularityWeight", out double w) ? w : null;
         var validation = Read(validationPath, schema).ToList();
-        double weight = hyperparameters.TryGetValue("popularityWeight", out double w) ? w
-            : validation.Count == 0 ? 0
-            : ChooseWeight(train, validation, MatrixFactorization.Fit(train.Ratings, train.Users.Count, train.Items.Count, options));
-        foreach (var (user, item, rating) in validation)
+        Dictionary<string, double>? crossValidation = null;
+        FittedRecommender fitted;
+        if (folds is { } k)
         {
-            train.Add(user, item, rating);
+            // kfold ingests every row as train: the weight is chosen on an inner split, as in each fold.
+            var rows = Read(trainPath, schema).Concat(validation).ToList();
+            crossValidation = RecommenderCrossValidation.Run(ml, rows, k, hyperparameters, seed);
+            fitted = FitWithInnerSplit(rows, options, weight, innerSeed: seed);
+        }
+        else
+        {
+            fitted = Fit(Read(trainPath, schema), validation, options, weight);
         }
 
-        var mf = MatrixFactorization.Fit(train.Ratings, train.Users.Count, train.Items.Count, options);
-        var used = new Dictionary<string, double>(hyperparameters) { ["popularityWeight"] = weight };
-        return (RecommenderModel.Build(ml, mf, train.Users, train.Items, Lift(train, weight), input), used);
+        var used = new Dictionary<string, double>(hyperparameters) { ["popularityWeight"] = fitted.Weight };
+        return (RecommenderModel.Build(ml, fitted.Model, fitted.Set.Users, fitted.Set.Items, Lift(fitted.Set, fitted.Weight), input), used, crossValidation);
+    }
+
+    /// <summary>
+    /// The fit of a kfold split (the final one, and each fold's): a seeded <see cref="InnerValidationShare"/> of
+    /// <paramref name="rows"/> is held out to choose the popularity weight (unless set), then <see cref="Fit"/>.
+    /// </summary>
+    public static FittedRecommender FitWithInnerSplit(IReadOnlyList<(string User, string Item, float Rating)> rows, MatrixFactorizationOptions options, double? weight, int innerSeed)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (weight is not null)
+        {
+            return Fit(rows, [], options, weight);
+        }
+
+        var random = new Random(innerSeed);
+        var inner = rows.Select(_ => random.NextDouble() < InnerValidationShare).ToArray();
+        return Fit(rows.Where((_, i) => !inner[i]), [.. rows.Where((_, i) => inner[i])], options, weight);
+    }
+
+    /// <summary>
+    /// Matrix factorization on <paramref name="train"/> scores <paramref name="validation"/> to choose the popularity
+    /// weight (unless set; 0 without validation rows), then the factorization is refitted on both.
+    /// </summary>
+    public static FittedRecommender Fit(IEnumerable<(string User, string Item, float Rating)> train, List<(string User, string Item, float Rating)> validation, MatrixFactorizationOptions options, double? weight)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(options);
+        var set = Load(train);
+        weight ??= validation.Count == 0 ? 0 : ChooseWeight(set, validation, MatrixFactorization.Fit(set.Ratings, set.Users.Count, set.Items.Count, options));
+        foreach (var (user, item, rating) in validation)
+        {
+            set.Add(user, item, rating);
+        }
+
+        return new FittedRecommender(set, MatrixFactorization.Fit(set.Ratings, set.Users.Count, set.Items.Count, options), weight.Value);
     }
 
     /// <summary>Each item's ranking lift: <paramref name="weight"/> × ln(1 + its ratings).</summary>
@@ -105,3 +153,9 @@ internal static class RecommenderTrainer
         return best == default ? 0 : best.weight;
     }
 }
+
+/// <summary>A fitted factorization with the ratings that index it and its popularity weight.</summary>
+/// <param name="Set">The ratings it was fitted on (their ids give the model's indices).</param>
+/// <param name="Model">The factorization.</param>
+/// <param name="Weight">The popularity weight of the ranking score.</param>
+internal sealed record FittedRecommender(RatingSet Set, MatrixFactorization Model, double Weight);

@@ -111,6 +111,18 @@ public class JobMessageParserTests
     }
 
     [Theory]
+    [InlineData("""{"model":"content-recommender","dataset":"c/a.csv","split":{"kind":"kfold","folds":5,"seed":7}}""")]
+    [InlineData("""{"model":"ratings","dataset":"r/a.csv","spec":{"task":"recommendation","label":"rating","split":{"kind":"kfold","folds":5,"seed":7}}}""")]
+    public void Parse_KFoldForRecommendations_IsAccepted(string message)
+    {
+        var result = JobMessageParser.Parse(message, "m");
+
+        Assert.Null(result.Failure);
+        Assert.Equal((SplitSpec.KFold, 5, 7), (result.Job!.Split.Kind, result.Job.Split.Folds, result.Job.Split.Seed));
+        Assert.Equal("mf", result.Job.Trainer);
+    }
+
+    [Theory]
     [InlineData("""{"jobId":"rt-1","model":"performance-optimizer","dataset":"performance-optimizer/a.csv","trainer":"lightgbm","hyperparameters":{"numberOfTrees":50},"priority":"high","timeoutMinutes":7,"promotion":"never","split":{"kind":"random","test":0.25,"validation":0.15,"seed":9},"search":{"kind":"grid","trials":4,"minutes":2,"trainers":["lightgbm","fasttree"]}}""")]
     [InlineData("""{"jobId":"rt-2","model":"churn-custom","dataset":"x/churn.csv","spec":{"task":"binary","label":"Churn","seed":3},"split":{"kind":"kfold","folds":4}}""")]
     [InlineData("""{"jobId":"rt-3","model":"performance-optimizer","dataset":"performance-optimizer/a.csv","split":{"kind":"files","test":"performance-optimizer/test.csv"}}""")]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NetworkBuster.Training.Cli.Samples;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Registry;
@@ -39,9 +40,28 @@ public class CrossValidationTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal((1500L, 0L, 0L), (row.TrainRows, row.ValidationRows, row.TestRows));
     }
 
+    [Fact]
+    public async Task KFoldJob_ContentRecommender_RecordsMeanAndSpreadAndBeatsTheBiasesOnlyModel()
+    {
+        var dataset = await JobRunner.UploadAsync(azurite, "content-recommender", RecommenderSampleData.ToStream(RatingsShape.Small, seed: 5));
+        var jobId = TestData.Unique("rec-kfold");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+
+        var row = await JobRunner.RunAsync(azurite, "content-recommender", new { jobId, model = "content-recommender", dataset, split = new { kind = "kfold", folds = 5 } }, jobId);
+
+        var metrics = JobRunner.Metrics(row);
+        Assert.Equal(5, metrics["Folds"]);
+        Assert.InRange(metrics["RMSE.sd"], 0.0001, 0.1);
+        Assert.True(metrics["RMSE"] < metrics["RMSE.biases"] - 0.015, $"RMSE {metrics["RMSE"]} vs biases only {metrics["RMSE.biases"]}");
+        Assert.True(metrics["NDCG@10"] > metrics["NDCG@10.popularity"], $"NDCG@10 {metrics["NDCG@10"]} vs popularity {metrics["NDCG@10.popularity"]}");
+        Assert.Equal(metrics["RMSE"], row.PrimaryMetricValue!.Value, 6);
+        Assert.Equal((0L, 0L), (row.ValidationRows, row.TestRows));
+        Assert.Equal(metrics["RMSE.biases"], JobRunner.Baselines(row)["RMSE.biases"]);
+        Assert.Contains("popularityWeight", row.Hyperparameters, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"model":"sustainability-predictor","dataset":"s/a.csv","split":{"kind":"kfold","folds":5}}""", "time series")]
-    [InlineData("""{"model":"content-recommender","dataset":"c/a.csv","split":{"kind":"kfold","folds":5}}""", "latest interactions")]
     [InlineData("""{"model":"performance-optimizer","dataset":"p/a.csv","split":{"kind":"kfold","folds":5},"search":{"kind":"random","trials":3}}""", "validation split")]
     [InlineData("""{"model":"performance-optimizer","dataset":"p/a.csv","split":{"kind":"kfold","folds":1}}""", "from 2 to 20")]
     public void Parse_KFoldWhereItCannotBeHonest_IsInvalid(string message, string mention)
