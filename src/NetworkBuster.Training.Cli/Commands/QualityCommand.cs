@@ -56,13 +56,13 @@ internal static class QualityCommand
             {
                 var metrics = await TrainAsync(session, QualityJobs.Telco($"quality-telco-{stamp}-s{seed}", seed, Environment.GetEnvironmentVariable("NBTRAIN_QUALITY_TELCO")), cancellationToken);
                 aucs.Add(metrics["AUC"]);
-                accuracies.Add(metrics["Accuracy"]);
+                accuracies.Add(metrics.GetValueOrDefault("Accuracy@0.5", metrics["Accuracy"]));
             }
 
             if (seeds > 0)
             {
                 Add(table, "Telco churn (80/20)", $"AUC, mean ± sd of {seeds} seeds", aucs, 0.84, higherIsBetter: true);
-                Add(table, "Telco churn (80/20)", $"accuracy, mean ± sd of {seeds} seeds", accuracies, 0.817, higherIsBetter: true);
+                Add(table, "Telco churn (80/20)", $"accuracy at 0.5 (as published), mean ± sd of {seeds} seeds", accuracies, 0.817, higherIsBetter: true);
             }
 
             var appliances = await TrainAsync(session, QualityJobs.Appliances($"quality-appliances-{stamp}", Environment.GetEnvironmentVariable("NBTRAIN_QUALITY_APPLIANCES")), cancellationToken);

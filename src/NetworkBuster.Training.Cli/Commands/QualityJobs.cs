@@ -7,7 +7,7 @@ namespace NetworkBuster.Training.Cli.Commands;
 /// <param name="Message">The queue message.</param>
 internal sealed record QualityJob(string JobId, string Model, object Message);
 
-/// <summary>The real datasets' jobs: custom specs over the files as published, with the papers' protocols.</summary>
+/// <summary>The real datasets' jobs: custom specs over the files as published, with the papers' protocols, and the defaults (trainer <c>auto</c>, no hyperparameters).</summary>
 internal static class QualityJobs
 {
     public const string TelcoFile = "telco-customer-churn.csv";
@@ -21,18 +21,14 @@ internal static class QualityJobs
     /// <summary>Telco: binary, label Churn, every other column inferred (customerID is dropped as an identifier); 80/20 split.</summary>
     /// <param name="jobId">The job id.</param>
     /// <param name="seed">The split's seed.</param>
-    /// <param name="overrides">Experiment overrides: JSON with "trainer" and "hyperparameters" (development only).</param>
+    /// <param name="overrides">Experiment overrides: JSON with "trainer" and "hyperparameters" (development only; NBTRAIN_QUALITY_TELCO / NBTRAIN_QUALITY_APPLIANCES).</param>
     public static QualityJob Telco(string jobId, int seed, string? overrides = null)
     {
-        using var o = System.Text.Json.JsonDocument.Parse(overrides ?? "{}");
-        var trainer = o.RootElement.TryGetProperty("trainer", out var t) ? t.GetString() : "lightgbm";
-        object hyperparameters = o.RootElement.TryGetProperty("hyperparameters", out var h)
-            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(h.GetRawText())!
-            : new { numberOfTrees = 300, learningRate = 0.02, numberOfLeaves = 8, minimumExampleCountPerLeaf = 40 };
-        return Telco(jobId, seed, trainer!, hyperparameters);
+        var (trainer, hyperparameters) = Overrides(overrides);
+        return Telco(jobId, seed, trainer, hyperparameters);
     }
 
-    private static QualityJob Telco(string jobId, int seed, string trainer, object hyperparameters) => new(jobId, "telco-churn", new
+    private static QualityJob Telco(string jobId, int seed, string trainer, Dictionary<string, double> hyperparameters) => new(jobId, "telco-churn", new
     {
         jobId,
         model = "telco-churn",
@@ -45,18 +41,14 @@ internal static class QualityJobs
 
     /// <summary>Appliances: regression on all sensors plus the date's calendar parts; train on the train file, score the test file once.</summary>
     /// <param name="jobId">The job id.</param>
-    /// <param name="overrides">Experiment overrides: JSON with "trainer" and "hyperparameters" (development only).</param>
+    /// <param name="overrides">Experiment overrides: JSON with "trainer" and "hyperparameters" (development only; NBTRAIN_QUALITY_TELCO / NBTRAIN_QUALITY_APPLIANCES).</param>
     public static QualityJob Appliances(string jobId, string? overrides = null)
     {
-        using var o = System.Text.Json.JsonDocument.Parse(overrides ?? "{}");
-        var trainer = o.RootElement.TryGetProperty("trainer", out var t) ? t.GetString() : "lightgbm";
-        object hyperparameters = o.RootElement.TryGetProperty("hyperparameters", out var h)
-            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(h.GetRawText())!
-            : new { numberOfTrees = 3000, learningRate = 0.02, numberOfLeaves = 128, minimumExampleCountPerLeaf = 3 };
-        return Appliances(jobId, trainer!, hyperparameters);
+        var (trainer, hyperparameters) = Overrides(overrides);
+        return Appliances(jobId, trainer, hyperparameters);
     }
 
-    private static QualityJob Appliances(string jobId, string trainer, object hyperparameters) => new(jobId, "appliances-energy", new
+    private static QualityJob Appliances(string jobId, string trainer, Dictionary<string, double> hyperparameters) => new(jobId, "appliances-energy", new
     {
         jobId,
         model = "appliances-energy",
@@ -81,4 +73,15 @@ internal static class QualityJobs
         promotion = "never",
         spec = new { task = "recommendation", label = "rating", split = new { kind = "kfold", folds } },
     });
+
+    // Defaults only: "auto" with no hyperparameters, unless a developer's experiment overrides them.
+    private static (string Trainer, Dictionary<string, double> Hyperparameters) Overrides(string? overrides)
+    {
+        using var o = System.Text.Json.JsonDocument.Parse(overrides ?? "{}");
+        var trainer = o.RootElement.TryGetProperty("trainer", out var t) ? t.GetString() ?? "auto" : "auto";
+        var hyperparameters = o.RootElement.TryGetProperty("hyperparameters", out var h)
+            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(h.GetRawText())!
+            : [];
+        return (trainer, hyperparameters);
+    }
 }

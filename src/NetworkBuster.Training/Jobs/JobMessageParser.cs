@@ -104,9 +104,14 @@ public static class JobMessageParser
 
         var hyperparameters = ReadHyperparameters(fields);
         var trainer = OptionalString(fields, "trainer") ?? preset?.DefaultTrainer
-            ?? (spec!.Task == ModelTask.Recommendation ? TrainerCatalog.MatrixFactorization.Name : TrainerCatalog.FastTree.Name);
+            ?? (spec!.Task == ModelTask.Recommendation ? TrainerCatalog.MatrixFactorization.Name : TrainerCatalog.Auto.Name);
         TrainerCatalog.Validate(spec!.Task, trainer, hyperparameters, PresetCatalog.OptionsOf(model));
         var search = fields.TryGetValue("search", out var se0) && se0.ValueKind != JsonValueKind.Null ? SearchSpecParser.Parse(se0, spec.Task) : null;
+        if (search is not null && trainer == TrainerCatalog.Auto.Name)
+        {
+            throw Invalid("'search' tunes a named trainer, but 'trainer' is \"auto\", which runs its own comparison: leave 'search' out, or name a trainer.");
+        }
+
         var splitElement = fields.TryGetValue("split", out var sp) && sp.ValueKind != JsonValueKind.Null ? sp
             : specElement is { } se && TryGetIgnoreCase(se, "split", out var inner) && inner.ValueKind != JsonValueKind.Null ? inner
             : (JsonElement?)null;

@@ -54,6 +54,11 @@ internal static class SearchSpecParser
             var names = trainers.EnumerateArray().Select(t => t.GetString()!).Distinct().ToList();
             foreach (var name in names)
             {
+                if (name == TrainerCatalog.Auto.Name)
+                {
+                    throw Invalid("'search.trainers' names the trainers to compare, but found \"auto\", which is itself a comparison (use \"trainer\":\"auto\" without 'search').");
+                }
+
                 TrainerCatalog.Validate(task, name, new Dictionary<string, double>());
             }
 

@@ -56,7 +56,14 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                 }
                 else
                 {
-                    if (job.Search is not null)
+                    long fitRows = ingest.TrainRows + ingest.ValidationRows;
+                    if (trainer == TrainerCatalog.Auto)
+                    {
+                        search = AutoTrainer.Run(ml, manifest.Schema, train, validation, all, ModelEvaluator.PrimaryMetricOf(job, manifest.Schema.Task), job.Split.Seed, AutoTrainer.DefaultBudget, job.Hyperparameters);
+                        (trainer, hyperparameters) = (search.Trainer, search.Hyperparameters);
+                        logger.LogInformation("Auto for {JobId} chose {Trainer} by {Metric} on the {Protocol} after {Trials} trials", job.JobId, trainer.Name, search.Metric, search.Protocol, search.Trials.Count);
+                    }
+                    else if (job.Search is not null)
                     {
                         if (ingest.ValidationRows == 0)
                         {
@@ -69,7 +76,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                     }
                     else
                     {
-                        hyperparameters = TrainerFactory.Effective(trainer, job.Hyperparameters);
+                        hyperparameters = TrainerFactory.Effective(trainer, job.Hyperparameters, rows: fitRows);
                         stopped = StopEarly(ml, job, manifest.Schema, ingest.ValidationRows, trainer, hyperparameters, train, validation);
                         if (stopped is not null)
                         {
@@ -120,7 +127,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                 Math.Round(watch.Elapsed.TotalSeconds, 3),
                 TrainerFactory.ToJson(recorded),
                 trainer.Name,
-                search is null ? null : JsonSerializer.Serialize(search.Trials.Select(t => new { t.Trial, t.Trainer, t.Hyperparameters, Value = double.IsFinite(t.Value) ? Math.Round(t.Value, 6) : (double?)null, t.Seconds })))
+                search is null ? null : JsonSerializer.Serialize(search.Trials.Select(t => new { t.Trial, t.Trainer, t.Hyperparameters, Value = double.IsFinite(t.Value) ? Math.Round(t.Value, 6) : (double?)null, t.Seconds, search.Metric, search.Protocol })))
             {
                 CrossValidation = crossValidation,
                 DecisionThreshold = threshold?.Value,
@@ -147,7 +154,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
         }
 
         int cap = job.Hyperparameters.TryGetValue("numberOfTrees", out double n) ? (int)n : EarlyStopping.DefaultCap;
-        return EarlyStopping.Run(ml, schema, hyperparameters, cap, patience, ModelEvaluator.PrimaryMetricOf(job, schema.Task), train, validation);
+        return EarlyStopping.Run(ml, schema, trainer, hyperparameters, cap, patience, ModelEvaluator.PrimaryMetricOf(job, schema.Task), train, validation);
     }
 
     /// <summary>

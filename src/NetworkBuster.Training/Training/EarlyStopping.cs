@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
+using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
@@ -12,12 +13,18 @@ namespace NetworkBuster.Training.Training;
 /// <param name="Cap">The most rounds allowed (the job's <c>numberOfTrees</c>, or <see cref="EarlyStopping.DefaultCap"/>).</param>
 /// <param name="Patience">Rounds without improvement before stopping.</param>
 /// <param name="Metric">The validation metric it watched.</param>
-public sealed record StoppedRounds(int Rounds, int Cap, int Patience, string Metric);
+public sealed record StoppedRounds(int Rounds, int Cap, int Patience, string Metric)
+{
+    /// <summary>The watched metric on the validation split at <see cref="Rounds"/>.</summary>
+    public double Value { get; init; } = double.NaN;
+}
 
 /// <summary>
-/// Boosting rounds chosen by early stopping on the validation split: LightGbm fits on the train split, watches the
-/// validation split's metric closest to the job's primary metric (RMSE for RMSE/R²/MSE, MAE for MAE/MAPE, AUC or
-/// log-loss for binary models), and stops after <c>earlyStoppingRounds</c> rounds without improvement.
+/// Boosting rounds chosen by early stopping on the validation split. The booster (LightGbm or FastTree) is fitted on the
+/// train split with the cap as its round count (LightGbm itself stops after <c>earlyStoppingRounds</c> rounds without
+/// improvement of its closest built-in metric), then its trees are replayed round by round on the validation rows
+/// (<see cref="StagedEnsemble"/>) and the round count with the best primary metric is kept: RMSE, MAE, MAPE, R² or MSE
+/// exactly for regression, AUC for binary models.
 /// </summary>
 public static class EarlyStopping
 {
@@ -35,40 +42,89 @@ public static class EarlyStopping
 
     /// <summary>Whether early stopping applies to this trainer and task.</summary>
     public static bool Applies(TrainerDefinition trainer, ModelTask task) =>
-        trainer == TrainerCatalog.LightGbm && task is ModelTask.Regression or ModelTask.Binary;
+        (trainer == TrainerCatalog.LightGbm || trainer == TrainerCatalog.FastTree) && task is ModelTask.Regression or ModelTask.Binary;
 
     /// <summary>Fits on <paramref name="train"/> watching <paramref name="validation"/>; the rounds of the best score.</summary>
     public static StoppedRounds Run(
-        MLContext ml, SnapshotSchema schema, IReadOnlyDictionary<string, double> hyperparameters, int cap, int patience, MetricDefinition primary, IDataView train, IDataView validation)
+        MLContext ml, SnapshotSchema schema, TrainerDefinition trainer, IReadOnlyDictionary<string, double> hyperparameters, int cap, int patience, MetricDefinition primary, IDataView train, IDataView validation)
     {
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(hyperparameters);
         ArgumentNullException.ThrowIfNull(primary);
         var featurizer = TrainerFactory.Featurize(ml, schema, linear: false).Fit(train);
         var (t, v) = (featurizer.Transform(train), featurizer.Transform(validation));
-        int I(string name) => (int)Math.Round(hyperparameters[name]);
-        double D(string name) => hyperparameters[name];
-        const string label = SnapshotSchema.LabelColumn, features = TrainerFactory.FeaturesColumn;
-        if (schema.Task == ModelTask.Binary)
+        var capped = new Dictionary<string, double>(hyperparameters) { ["numberOfTrees"] = cap };
+        var fitted = trainer == TrainerCatalog.LightGbm
+            ? FitLightGbm(ml, schema.Task, capped, patience, primary, t, v)
+            : TrainerFactory.Trainer(ml, schema.Task, trainer, capped).Fit(t);
+        var best = StagedEnsemble.Read(v).Best(EnsembleOf(fitted), schema.Task, primary, patience);
+        return new StoppedRounds(Math.Clamp(best.Rounds, 1, cap), cap, patience, best.Metric) { Value = best.Value };
+    }
+
+    /// <summary>
+    /// Early stopping under k-fold cross-validation: in each fold the booster is fitted on the other folds (capped,
+    /// LightGbm stopping on the held-out fold) and its curve is read on the held-out fold; the round count with the best
+    /// mean over the folds (a fold that stopped sooner counts at its last value) is kept, with that mean.
+    /// </summary>
+    public static StoppedRounds CrossValidate(
+        MLContext ml, SnapshotSchema schema, TrainerDefinition trainer, IReadOnlyDictionary<string, double> hyperparameters, int cap, int patience, MetricDefinition primary, IDataView rows, int folds, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        var capped = new Dictionary<string, double>(hyperparameters) { ["numberOfTrees"] = cap };
+        var curves = new List<double[]>();
+        foreach (var fold in ml.Data.CrossValidationSplit(rows, folds, seed: seed))
         {
-            var metric = primary.Name == "LogLoss" ? LightGbmBinaryTrainer.Options.EvaluateMetricType.Logloss : LightGbmBinaryTrainer.Options.EvaluateMetricType.AreaUnderCurve;
-            var binary = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
-            {
-                LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = cap, NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"),
-                MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), EarlyStoppingRound = patience, EvaluationMetric = metric,
-            }).Fit(t, v);
-            var trees = ((CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>)binary.Model).SubModel.TrainedTreeEnsemble.Trees.Count;
-            return new StoppedRounds(Math.Clamp(trees, 1, cap), cap, patience, metric == LightGbmBinaryTrainer.Options.EvaluateMetricType.Logloss ? "LogLoss" : "AUC");
+            var featurizer = TrainerFactory.Featurize(ml, schema, linear: false).Fit(fold.TrainSet);
+            var (t, v) = (featurizer.Transform(fold.TrainSet), featurizer.Transform(fold.TestSet));
+            var fitted = trainer == TrainerCatalog.LightGbm
+                ? FitLightGbm(ml, schema.Task, capped, patience, primary, t, v)
+                : TrainerFactory.Trainer(ml, schema.Task, trainer, capped).Fit(t);
+            curves.Add(StagedEnsemble.Read(v).Curve(EnsembleOf(fitted), schema.Task, primary));
         }
 
-        var regressionMetric = primary.Name is "MAE" or "MAPE" ? LightGbmRegressionTrainer.Options.EvaluateMetricType.MeanAbsoluteError : LightGbmRegressionTrainer.Options.EvaluateMetricType.RootMeanSquaredError;
-        var regression = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+        int length = curves.Max(c => c.Length);
+        var mean = Enumerable.Range(0, length).Select(k => curves.Average(c => c.Length == 0 ? double.NaN : c[Math.Min(k, c.Length - 1)])).ToList();
+        var best = StagedEnsemble.BestOf(mean, StagedEnsemble.Watched(schema.Task, primary));
+        return new StoppedRounds(Math.Clamp(best.Rounds, 1, cap), cap, patience, best.Metric) { Value = best.Value };
+    }
+
+    /// <summary>The tree ensemble inside a fitted booster (calibrated binary models included).</summary>
+    public static TreeEnsemble<RegressionTree> EnsembleOf(ITransformer fitted)
+    {
+        object? parameters = fitted switch
         {
-            LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = cap, NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"),
-            MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), EarlyStoppingRound = patience, EvaluationMetric = regressionMetric,
-        }).Fit(t, v);
-        int count = regression.Model.TrainedTreeEnsemble.Trees.Count;
-        return new StoppedRounds(Math.Clamp(count, 1, cap), cap, patience, regressionMetric == LightGbmRegressionTrainer.Options.EvaluateMetricType.MeanAbsoluteError ? "MAE" : "RMSE");
+            ISingleFeaturePredictionTransformer<object> single => single.Model,
+            _ => null,
+        };
+        parameters = parameters switch
+        {
+            CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator> calibrated => calibrated.SubModel,
+            CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> calibrated => calibrated.SubModel,
+            _ => parameters,
+        };
+        return parameters is TreeEnsembleModelParametersBasedOnRegressionTree trees
+            ? trees.TrainedTreeEnsemble
+            : throw new ArgumentException($"Expected a boosted tree model, but found {parameters?.GetType().Name ?? fitted.GetType().Name}.", nameof(fitted));
+    }
+
+    private static ITransformer FitLightGbm(
+        MLContext ml, ModelTask task, Dictionary<string, double> p, int patience, MetricDefinition primary, IDataView train, IDataView validation)
+    {
+        if (task == ModelTask.Binary)
+        {
+            var binary = TrainerFactory.LightGbmBinary(p);
+            binary.EarlyStoppingRound = patience;
+            binary.EvaluationMetric = primary.Name == "LogLoss" ? LightGbmBinaryTrainer.Options.EvaluateMetricType.Logloss : LightGbmBinaryTrainer.Options.EvaluateMetricType.AreaUnderCurve;
+            return ml.BinaryClassification.Trainers.LightGbm(binary).Fit(train, validation);
+        }
+
+        var regression = TrainerFactory.LightGbmRegression(p);
+        regression.EarlyStoppingRound = patience;
+        regression.EvaluationMetric = primary.Name is "MAE" or "MAPE" ? LightGbmRegressionTrainer.Options.EvaluateMetricType.MeanAbsoluteError : LightGbmRegressionTrainer.Options.EvaluateMetricType.RootMeanSquaredError;
+        return ml.Regression.Trainers.LightGbm(regression).Fit(train, validation);
     }
 }

@@ -18,7 +18,14 @@ public sealed record SearchTrial(int Trial, string Trainer, IReadOnlyDictionary<
 /// <param name="Trainer">The best trainer.</param>
 /// <param name="Hyperparameters">Its hyperparameters.</param>
 /// <param name="Trials">Every trial, in order.</param>
-public sealed record SearchResult(TrainerDefinition Trainer, IReadOnlyDictionary<string, double> Hyperparameters, IReadOnlyList<SearchTrial> Trials);
+public sealed record SearchResult(TrainerDefinition Trainer, IReadOnlyDictionary<string, double> Hyperparameters, IReadOnlyList<SearchTrial> Trials)
+{
+    /// <summary>How the trials were scored (the validation split, or k-fold cross-validation).</summary>
+    public string Protocol { get; init; } = "validation split";
+
+    /// <summary>The metric the trials compared (null: the job's primary metric).</summary>
+    public string? Metric { get; init; }
+}
 
 /// <summary>
 /// A bounded search on the validation split: trial 0 is the job's configuration, then random draws (seeded, log-uniform
@@ -54,7 +61,7 @@ internal static class HyperparameterSearch
         }
 
         var best = trials.Where(t => double.IsFinite(t.Value)).Aggregate((SearchTrial?)null, (b, t) => b is null || metric.IsBetter(t.Value, b.Value) ? t : b) ?? trials[0];
-        return new SearchResult(TrainerCatalog.All.First(t => t.Name == best.Trainer), best.Hyperparameters, trials);
+        return new SearchResult(TrainerCatalog.All.First(t => t.Name == best.Trainer), best.Hyperparameters, trials) { Metric = metric.Name };
     }
 
     private static IEnumerable<(TrainerDefinition Trainer, IReadOnlyDictionary<string, double> Hyperparameters)> Candidates(SearchSpec search, List<TrainerDefinition> trainers, TrainingJob job)

@@ -49,9 +49,11 @@ public static class TrainerCatalog
 
     /// <summary>
     /// Gradient boosting (LightGBM); numberOfTrees is its number of boosting iterations, an upper bound when early
-    /// stopping runs (<c>earlyStoppingRounds</c>: patience on the validation split, 0 turns it off).
+    /// stopping runs (<c>earlyStoppingRounds</c>: patience on the validation split, 0 turns it off); featureFraction
+    /// the share of features each tree sees (default 1).
     /// </summary>
-    public static readonly TrainerDefinition LightGbm = new("lightgbm", Tabular, [Trees, Leaves, LearningRate, MinLeaf, new(EarlyStopping.PatienceName, 0, 1000, IsInteger: true)]);
+    public static readonly TrainerDefinition LightGbm = new(
+        "lightgbm", Tabular, [Trees, Leaves, LearningRate, MinLeaf, new(EarlyStopping.PatienceName, 0, 1000, IsInteger: true), FeatureFraction with { Default = 1 }]);
 
     /// <summary>A linear model (SDCA) on normalized features.</summary>
     public static readonly TrainerDefinition Sdca = new(
@@ -76,8 +78,16 @@ public static class TrainerCatalog
             new("popularityWeight", 0, 10, IsInteger: false),
         ]);
 
+    /// <summary>
+    /// Not a trainer but a choice among them (<see cref="AutoTrainer"/>): the tabular trainers compared in a few
+    /// configurations each, with early stopping. It accepts any of their hyperparameters, held fixed in every candidate
+    /// that takes it (as <c>search</c> does).
+    /// </summary>
+    public static readonly TrainerDefinition Auto = new(
+        "auto", Tabular, [.. new[] { FastTree, FastForest, LightGbm, Sdca }.SelectMany(t => t.Hyperparameters).DistinctBy(h => h.Name)]);
+
     /// <summary>All trainers.</summary>
-    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca, MatrixFactorization];
+    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca, MatrixFactorization, Auto];
 
     /// <summary>
     /// Resolves a trainer name and validates hyperparameters against it.

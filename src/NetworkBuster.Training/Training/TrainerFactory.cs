@@ -35,11 +35,23 @@ public static class TrainerFactory
     };
 
     /// <summary>The hyperparameters a trainer will use: its defaults (and the preset options' defaults) overridden by the job's.</summary>
-    public static IReadOnlyDictionary<string, double> Effective(TrainerDefinition trainer, IReadOnlyDictionary<string, double> overrides, IReadOnlyList<HyperparameterDefinition>? options = null)
+    /// <param name="trainer">The trainer.</param>
+    /// <param name="overrides">The job's hyperparameters.</param>
+    /// <param name="options">The preset's options.</param>
+    /// <param name="rows">
+    /// The rows the model is fitted on, when known: below <see cref="AutoTrainer.SmallDataRows"/> the default minimum
+    /// leaf shrinks to a fiftieth of them (at least 1), so a tree on 40 rows can still split.
+    /// </param>
+    public static IReadOnlyDictionary<string, double> Effective(TrainerDefinition trainer, IReadOnlyDictionary<string, double> overrides, IReadOnlyList<HyperparameterDefinition>? options = null, long? rows = null)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(overrides);
         var defaults = trainer == TrainerCatalog.Sdca ? LinearDefaults : TreeDefaults;
+        if (rows is < AutoTrainer.SmallDataRows and >= 0 && defaults == TreeDefaults)
+        {
+            defaults = new Dictionary<string, double>(TreeDefaults) { ["minimumExampleCountPerLeaf"] = Math.Clamp(Math.Floor(rows.Value / 50.0), 1, TreeDefaults["minimumExampleCountPerLeaf"]) };
+        }
+
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var h in trainer.Hyperparameters.Concat(options ?? []))
         {
@@ -103,7 +115,8 @@ public static class TrainerFactory
         return pipeline;
     }
 
-    private static IEstimator<ITransformer> Trainer(MLContext ml, ModelTask task, TrainerDefinition trainer, IReadOnlyDictionary<string, double> p)
+    /// <summary>The trainer alone, reading <see cref="FeaturesColumn"/> (from <see cref="Featurize"/>) and the label.</summary>
+    internal static IEstimator<ITransformer> Trainer(MLContext ml, ModelTask task, TrainerDefinition trainer, IReadOnlyDictionary<string, double> p)
     {
         const string label = SnapshotSchema.LabelColumn;
         const string features = FeaturesColumn;
@@ -113,17 +126,36 @@ public static class TrainerFactory
         {
             (ModelTask.Regression or ModelTask.Recommendation, "fasttree") => ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
             (ModelTask.Regression or ModelTask.Recommendation, "fastforest") => ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), FeatureFraction = D("featureFraction") }),
-            (ModelTask.Regression or ModelTask.Recommendation, "lightgbm") => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
+            (ModelTask.Regression or ModelTask.Recommendation, "lightgbm") => ml.Regression.Trainers.LightGbm(LightGbmRegression(p)),
             (ModelTask.Regression or ModelTask.Recommendation, "sdca") => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = I("maximumNumberOfIterations"), L2Regularization = (float)D("l2Regularization") }),
             (ModelTask.Binary, "fasttree") => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
             (ModelTask.Binary, "fastforest") => ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), FeatureFraction = D("featureFraction") }),
-            (ModelTask.Binary, "lightgbm") => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
+            (ModelTask.Binary, "lightgbm") => ml.BinaryClassification.Trainers.LightGbm(LightGbmBinary(p)),
             (ModelTask.Binary, "sdca") => ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = I("maximumNumberOfIterations"), L2Regularization = (float)D("l2Regularization") }),
-            (ModelTask.Multiclass, "lightgbm") => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
+            (ModelTask.Multiclass, "lightgbm") => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), Booster = Booster(p) }),
             (ModelTask.Multiclass, "sdca") => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options { LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = I("maximumNumberOfIterations"), L2Regularization = (float)D("l2Regularization") }),
             (ModelTask.Multiclass, "fasttree") => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }), label),
             (ModelTask.Multiclass, "fastforest") => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), FeatureFraction = D("featureFraction") }), label),
             _ => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"No '{trainer.Name}' trainer for {task}."), nameof(trainer)),
         };
     }
+
+    /// <summary>LightGbm regression options from effective hyperparameters (early stopping adds its own settings).</summary>
+    internal static LightGbmRegressionTrainer.Options LightGbmRegression(IReadOnlyDictionary<string, double> p) => new()
+    {
+        LabelColumnName = SnapshotSchema.LabelColumn, FeatureColumnName = FeaturesColumn, NumberOfIterations = Whole(p, "numberOfTrees"), NumberOfLeaves = Whole(p, "numberOfLeaves"),
+        LearningRate = p["learningRate"], MinimumExampleCountPerLeaf = Whole(p, "minimumExampleCountPerLeaf"), Booster = Booster(p),
+    };
+
+    /// <summary>LightGbm binary options from effective hyperparameters (early stopping adds its own settings).</summary>
+    internal static LightGbmBinaryTrainer.Options LightGbmBinary(IReadOnlyDictionary<string, double> p) => new()
+    {
+        LabelColumnName = SnapshotSchema.LabelColumn, FeatureColumnName = FeaturesColumn, NumberOfIterations = Whole(p, "numberOfTrees"), NumberOfLeaves = Whole(p, "numberOfLeaves"),
+        LearningRate = p["learningRate"], MinimumExampleCountPerLeaf = Whole(p, "minimumExampleCountPerLeaf"), Booster = Booster(p),
+    };
+
+    private static GradientBooster.Options Booster(IReadOnlyDictionary<string, double> p) =>
+        new() { FeatureFraction = p.TryGetValue("featureFraction", out double f) ? f : 1 };
+
+    private static int Whole(IReadOnlyDictionary<string, double> p, string name) => (int)Math.Round(p[name]);
 }
