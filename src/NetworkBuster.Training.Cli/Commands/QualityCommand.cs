@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NetworkBuster.Training.Cli.Local;
+using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Cli.Samples;
 using Spectre.Console;
@@ -97,7 +98,24 @@ internal static class QualityCommand
 
         var version = (await session.Registry.GetAsync(job.Model, run.Version!.Value, cancellationToken))!;
         AnsiConsole.MarkupLine(Markup.Escape($"{job.Model}:{version.Version} {version.Trainer} {version.Hyperparameters}: {version.Metrics} (train {version.TrainRows}, validation {version.ValidationRows}, test {version.TestRows}, bad {version.BadRows}, {version.TrainingSeconds:F1} s)"));
+        await PrintTrialsAsync(session, version, cancellationToken);
         return JsonSerializer.Deserialize<Dictionary<string, double>>(version.Metrics ?? "{}") ?? [];
+    }
+
+    // What auto (or a search) compared, so the figure can be read with the choice behind it.
+    private static async Task PrintTrialsAsync(PipelineSession session, ModelVersionRow version, CancellationToken cancellationToken)
+    {
+        var metadata = await session.Storage.Models.GetBlobClient(ModelVersionRow.MetadataBlobOf(version.Model, version.Version)).DownloadContentAsync(cancellationToken);
+        using var document = JsonDocument.Parse(metadata.Value.Content.ToMemory());
+        if (!document.RootElement.TryGetProperty("search", out var trials) || trials.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        foreach (var trial in trials.EnumerateArray())
+        {
+            AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"  trial {trial.GetProperty("Trial")}: {trial.GetProperty("Trainer").GetString()} {trial.GetProperty("Hyperparameters").GetRawText()} → {trial.GetProperty("Metric")} {trial.GetProperty("Value")} by {trial.GetProperty("Protocol")} ({trial.GetProperty("Seconds")} s)") + "[/]");
+        }
     }
 
     // The pipeline's kfold metrics: the factorization, the same factorization without factors (.biases) and popularity.

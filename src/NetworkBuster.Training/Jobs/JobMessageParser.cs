@@ -103,10 +103,12 @@ public static class JobMessageParser
         }
 
         var hyperparameters = ReadHyperparameters(fields);
+        var search = fields.TryGetValue("search", out var se0) && se0.ValueKind != JsonValueKind.Null ? SearchSpecParser.Parse(se0, spec!.Task) : null;
+
+        // A spec job names no trainer: auto, unless it asks for a search, which starts from a named one (fasttree, as before auto).
         var trainer = OptionalString(fields, "trainer") ?? preset?.DefaultTrainer
-            ?? (spec!.Task == ModelTask.Recommendation ? TrainerCatalog.MatrixFactorization.Name : TrainerCatalog.Auto.Name);
+            ?? (spec!.Task == ModelTask.Recommendation ? TrainerCatalog.MatrixFactorization.Name : search is null ? TrainerCatalog.Auto.Name : TrainerCatalog.FastTree.Name);
         TrainerCatalog.Validate(spec!.Task, trainer, hyperparameters, PresetCatalog.OptionsOf(model));
-        var search = fields.TryGetValue("search", out var se0) && se0.ValueKind != JsonValueKind.Null ? SearchSpecParser.Parse(se0, spec.Task) : null;
         if (search is not null && trainer == TrainerCatalog.Auto.Name)
         {
             throw Invalid("'search' tunes a named trainer, but 'trainer' is \"auto\", which runs its own comparison: leave 'search' out, or name a trainer.");

@@ -117,9 +117,11 @@ public static class AutoTrainer
         yield return (TrainerCatalog.LightGbm, Tree(3000, 31, 0.05, leaf));
         yield return (TrainerCatalog.Sdca, Linear(1e-4));
         yield return (TrainerCatalog.LightGbm, Tree(3000, 8, 0.05, leaf));
+        yield return (TrainerCatalog.LightGbm, With(Tree(3000, 4, 0.05, leaf), 0.7));
+        yield return (TrainerCatalog.LightGbm, With(Tree(3000, 8, 0.05, leaf * 2), 0.5));
         yield return (TrainerCatalog.FastTree, Tree(1000, 20, 0.1, leaf));
-        yield return (TrainerCatalog.LightGbm, Tree(3000, 128, 0.03, Math.Max(3, leaf / 4)));
-        yield return (TrainerCatalog.FastForest, Forest(300, 64, Math.Max(2, leaf / 4)));
+        yield return (TrainerCatalog.LightGbm, Tree(3000, 128, 0.03, Math.Max(3, Math.Round(leaf / 4))));
+        yield return (TrainerCatalog.FastForest, Forest(300, 64, Math.Max(2, Math.Round(leaf / 4))));
         yield return (TrainerCatalog.Sdca, Linear(1e-2));
     }
 
@@ -158,6 +160,9 @@ public static class AutoTrainer
 
     private static Dictionary<string, double> Tree(double trees, double leaves, double rate, double leaf) =>
         new() { ["numberOfTrees"] = trees, ["numberOfLeaves"] = leaves, ["learningRate"] = rate, ["minimumExampleCountPerLeaf"] = leaf };
+
+    private static Dictionary<string, double> With(Dictionary<string, double> tree, double featureFraction) =>
+        new(tree) { ["featureFraction"] = featureFraction };
 
     private static Dictionary<string, double> Forest(double trees, double leaves, double leaf) =>
         new() { ["numberOfTrees"] = trees, ["numberOfLeaves"] = leaves, ["minimumExampleCountPerLeaf"] = leaf, ["featureFraction"] = 0.7 };

@@ -156,12 +156,14 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Contains(decisions, d => d.Predicted && d.P < 0.5);
     }
 
-    [Fact]
-    public async Task LightGbm_StopsEarlyOnValidation_StoresAndRefitsTheChosenRounds_AndScoresNoWorse()
+    [Theory]
+    [InlineData("lightgbm")]
+    [InlineData("fasttree")]
+    public async Task Booster_StopsEarlyOnValidation_StoresAndRefitsTheChosenRounds_AndScoresNoWorse(string trainer)
     {
         var dataset = await TestData.UploadTextAsync(azurite.Storage, NoisyCsv(3000, seed: 10), "custom");
         using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
-        object Message(string jobId, int patience) => new { jobId, model = "noisy-custom", dataset, trainer = "lightgbm", promotion = "never", hyperparameters = new { numberOfTrees = 1500, learningRate = 0.3, earlyStoppingRounds = patience }, spec = new { task = "regression", label = "y", seed = 4 } };
+        object Message(string jobId, int patience) => new { jobId, model = "noisy-custom", dataset, trainer, promotion = "never", hyperparameters = new { numberOfTrees = 1500, learningRate = 0.3, earlyStoppingRounds = patience }, spec = new { task = "regression", label = "y", seed = 4 } };
         var (early, full) = (TestData.Unique("stop"), TestData.Unique("full"));
 
         var stopped = await JobRunner.RunAsync(azurite, "noisy-custom", Message(early, 20), early);
@@ -175,7 +177,7 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
         // The registered model (refitted on train + validation) has exactly the chosen rounds.
         var model = await new ModelStore(azurite.Storage).LoadAsync(new Microsoft.ML.MLContext(1), stopped, CancellationToken.None);
         var last = ((IEnumerable<Microsoft.ML.ITransformer>)model).Last();
-        var trees = ((Microsoft.ML.Data.RegressionPredictionTransformer<Microsoft.ML.Trainers.LightGbm.LightGbmRegressionModelParameters>)last).Model.TrainedTreeEnsemble.Trees.Count;
+        var trees = NetworkBuster.Training.Training.EarlyStopping.EnsembleOf(last).Trees.Count;
         Assert.Equal((int)h["numberOfTrees"], trees);
         Assert.True(JobRunner.Metrics(stopped)["RMSE"] <= JobRunner.Metrics(unstopped)["RMSE"] * 1.02, $"RMSE {JobRunner.Metrics(stopped)["RMSE"]} stopped vs {JobRunner.Metrics(unstopped)["RMSE"]} at 1500 rounds");
     }

@@ -64,6 +64,9 @@ public class JobMessageParserTests
     [InlineData("""{"model":"performance-optimizer","dataset":"a.csv","hyperparameters":{"learningRate":"fast"}}""", ErrorCode.InvalidHyperparameter, "must be a number")]
     [InlineData("""{"model":"performance-optimizer","dataset":"a.csv","colour":"red"}""", ErrorCode.InvalidMessage, "colour")]
     [InlineData("""{"model":"performance-optimizer","dataset":42}""", ErrorCode.InvalidMessage, "'dataset' must be a string")]
+    [InlineData("""{"model":"churn","dataset":"a.csv","trainer":"auto","search":{"trials":3},"spec":{"task":"binary","label":"y"}}""", ErrorCode.InvalidMessage, "leave 'search' out, or name a trainer")]
+    [InlineData("""{"model":"churn","dataset":"a.csv","trainer":"lightgbm","search":{"trainers":["auto","sdca"]},"spec":{"task":"binary","label":"y"}}""", ErrorCode.InvalidMessage, "found \"auto\", which is itself a comparison")]
+    [InlineData("""{"model":"churn","dataset":"a.csv","hyperparameters":{"depth":3},"spec":{"task":"binary","label":"y"}}""", ErrorCode.InvalidHyperparameter, "Trainer 'auto' accepts the hyperparameters numberOfTrees")]
     public void Parse_RuleBroken_FailsWithCodeNamingExpectedAndFound(string text, ErrorCode code, string mention)
     {
         var result = JobMessageParser.Parse(text, "msg-1");
@@ -100,6 +103,19 @@ public class JobMessageParserTests
 
         Assert.Null(result.Failure);
         Assert.Equal(3, result.Job!.Split.Seed);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"churn","dataset":"a.csv","spec":{"task":"binary","label":"y"}}""", "auto")]
+    [InlineData("""{"model":"churn","dataset":"a.csv","hyperparameters":{"numberOfTrees":40},"spec":{"task":"binary","label":"y"}}""", "auto")]
+    [InlineData("""{"model":"churn","dataset":"a.csv","search":{"trials":3},"spec":{"task":"binary","label":"y"}}""", "fasttree")]
+    [InlineData("""{"model":"ratings","dataset":"a.csv","spec":{"task":"recommendation","label":"rating"}}""", "mf")]
+    [InlineData("""{"model":"performance-optimizer","dataset":"a.csv"}""", null)]
+    public void Parse_NoTrainerNamed_TakesTheDefault_AutoForSpecsUnlessSearching(string message, string? expected)
+    {
+        var job = JobMessageParser.Parse(message, "msg-1").Job!;
+
+        Assert.Equal(expected ?? NetworkBuster.Training.Presets.PresetCatalog.PerformanceOptimizer.DefaultTrainer, job.Trainer);
     }
 
     [Fact]
