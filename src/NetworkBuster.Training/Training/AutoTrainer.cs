@@ -67,14 +67,27 @@ public static class AutoTrainer
             }
 
             var watch = Stopwatch.StartNew();
-            var (value, used) = crossValidate
+            var (value, used) = Attempt(() => crossValidate
                 ? CrossValidated(ml, schema, all, trainer, hyperparameters, small ? 0 : patience, metric, watched, seed)
-                : Holdout(ml, schema, train, validation, trainer, hyperparameters, patience, metric, watched);
+                : Holdout(ml, schema, train, validation, trainer, hyperparameters, patience, metric, watched), hyperparameters);
             trials.Add(new SearchTrial(trials.Count, trainer.Name, used, value, Math.Round(watch.Elapsed.TotalSeconds, 2)));
         }
 
         var best = trials.Where(t => double.IsFinite(t.Value)).Aggregate((SearchTrial?)null, (b, t) => b is null || watched.IsBetter(t.Value, b.Value) ? t : b) ?? trials[0];
         return new SearchResult(TrainerCatalog.All.First(t => t.Name == best.Trainer), best.Hyperparameters, trials) { Protocol = crossValidate ? $"{Folds}-fold cross-validation" : "validation split", Metric = watched.Name };
+    }
+
+    // A candidate ML.NET cannot fit here (e.g. SDCA diverging to non-finite weights) is a trial without a value, not a failed job.
+    private static (double Value, IReadOnlyDictionary<string, double> Used) Attempt(Func<(double, IReadOnlyDictionary<string, double>)> trial, IReadOnlyDictionary<string, double> hyperparameters)
+    {
+        try
+        {
+            return trial();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            return (double.NaN, hyperparameters);
+        }
     }
 
     private static (double Value, IReadOnlyDictionary<string, double> Used) CrossValidated(
