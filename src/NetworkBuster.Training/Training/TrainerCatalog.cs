@@ -39,10 +39,11 @@ public static class TrainerCatalog
     private static readonly HyperparameterDefinition LearningRate = new("learningRate", 0, 1, IsInteger: false, MinExclusive: true);
     private static readonly HyperparameterDefinition MinLeaf = new("minimumExampleCountPerLeaf", 1, 100_000, IsInteger: true);
     private static readonly HyperparameterDefinition FeatureFraction = new("featureFraction", 0, 1, IsInteger: false, MinExclusive: true);
+    private static readonly HyperparameterDefinition Patience = new(EarlyStopping.PatienceName, 0, 1000, IsInteger: true);
     private static readonly HashSet<ModelTask> Tabular = [ModelTask.Regression, ModelTask.Binary, ModelTask.Multiclass];
 
-    /// <summary>Gradient-boosted trees (ML.NET FastTree).</summary>
-    public static readonly TrainerDefinition FastTree = new("fasttree", Tabular, [Trees, Leaves, LearningRate, MinLeaf]);
+    /// <summary>Gradient-boosted trees (ML.NET FastTree); numberOfTrees an upper bound when early stopping runs, as for LightGbm.</summary>
+    public static readonly TrainerDefinition FastTree = new("fasttree", Tabular, [Trees, Leaves, LearningRate, MinLeaf, Patience]);
 
     /// <summary>Random forest (ML.NET FastForest).</summary>
     public static readonly TrainerDefinition FastForest = new("fastforest", Tabular, [Trees, Leaves, MinLeaf, FeatureFraction]);
@@ -53,7 +54,7 @@ public static class TrainerCatalog
     /// the share of features each tree sees (default 1).
     /// </summary>
     public static readonly TrainerDefinition LightGbm = new(
-        "lightgbm", Tabular, [Trees, Leaves, LearningRate, MinLeaf, new(EarlyStopping.PatienceName, 0, 1000, IsInteger: true), FeatureFraction with { Default = 1 }]);
+        "lightgbm", Tabular, [Trees, Leaves, LearningRate, MinLeaf, Patience, FeatureFraction with { Default = 1 }]);
 
     /// <summary>A linear model (SDCA) on normalized features.</summary>
     public static readonly TrainerDefinition Sdca = new(
