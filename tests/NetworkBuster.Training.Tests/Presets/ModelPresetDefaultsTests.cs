@@ -15,11 +15,19 @@ public class ModelPresetDefaultsTests
     }
 
     [Fact]
-    public void WithDefaults_JobSetsTheLearningRate_TheJobWins()
+    public void WithDefaults_JobSetsTheLearningRate_TheJobWinsAndTheLeavesStay()
     {
-        var p = PresetCatalog.PerformanceOptimizer.WithDefaults(TrainerCatalog.FastTree, new Dictionary<string, double> { ["learningRate"] = 0.3, ["numberOfTrees"] = 50 });
+        var p = PresetCatalog.PerformanceOptimizer.WithDefaults(TrainerCatalog.FastTree, new Dictionary<string, double> { ["learningRate"] = 0.3 });
 
-        Assert.Equal((0.3, 50.0), (p["learningRate"], p["numberOfTrees"]));
+        Assert.Equal((0.3, 31.0), (p["learningRate"], p["numberOfLeaves"]));
+    }
+
+    [Fact]
+    public void WithDefaults_JobSetsItsOwnRounds_KeepsTheTrainerDefaults()
+    {
+        var p = PresetCatalog.PerformanceOptimizer.WithDefaults(TrainerCatalog.LightGbm, new Dictionary<string, double> { ["numberOfTrees"] = 60 });
+
+        Assert.Equal(0.2, TrainerFactory.Effective(TrainerCatalog.LightGbm, p)["learningRate"]);
     }
 
     [Fact]
