@@ -135,7 +135,7 @@ internal static class BenchCommand
             });
             await Group(BenchSettings.Trainers, async () =>
             {
-                Progress($"trainers: fasttree, lightgbm, fastforest on {settings.Rows:N0} rows");
+                Progress($"trainers: {string.Join(", ", TrainerBenchmark.Compared.Select(t => t.Name))} on {settings.Rows:N0} rows");
                 var bench = new TrainerBenchmark(storage, services.GetRequiredService<DatasetIngestor>(), services.GetRequiredService<SnapshotStore>());
                 var results = await bench.RunAsync(settings.Rows, cancellationToken);
                 var reference = results[0];
@@ -148,7 +148,7 @@ internal static class BenchCommand
                         r.RowsPerSecond,
                         "rows/s",
                         reference.RowsPerSecond,
-                        $"{reference.Trainer} (preset default)",
+                        reference.Trainer == TrainerBenchmark.PresetDefault ? $"{reference.Trainer} (preset default)" : reference.Trainer,
                         "–",
                         null,
                         string.Create(CultureInfo.InvariantCulture, $"RMSE {r.Rmse:0.000} ({r.Rmse / best:0.000}× best); fit {r.FitSeconds:0.0} s; {r.Hyperparameters}")));
@@ -157,7 +157,7 @@ internal static class BenchCommand
                 var pick = TrainerBenchmark.Recommend(results);
                 recommendations.Add(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"performance-optimizer: the fastest trainer within 1% of the best RMSE ({best:0.000}) is **{pick.Trainer}** ({pick.RowsPerSecond:N0} rows/s, RMSE {pick.Rmse:0.000}); the preset's default is fasttree{(pick.Trainer == "fasttree" ? ", so keep it" : $", so the recommendation is to default to {pick.Trainer}")}."));
+                    $"performance-optimizer: the fastest trainer within 1% of the best RMSE ({best:0.000}) is **{pick.Trainer}** ({pick.RowsPerSecond:N0} rows/s, RMSE {pick.Rmse:0.000}); the preset's default is {TrainerBenchmark.PresetDefault}{(pick.Trainer == TrainerBenchmark.PresetDefault ? ", so keep it" : $", so the recommendation is to default to {pick.Trainer}")}."));
             });
             await Group(BenchSettings.Memory, async () => figures.AddRange(await MemoryBenchmark.RunAsync(storage, connection is null ? choice.Settings() : new Dictionary<string, string?> { [StorageNames.ConnectionSetting] = connection }, settings, Progress, cancellationToken)));
             if (settings.Runs(BenchSettings.Overhead) || settings.Runs(BenchSettings.Latency))

@@ -76,7 +76,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                     }
                     else
                     {
-                        hyperparameters = TrainerFactory.Effective(trainer, job.Hyperparameters, rows: fitRows);
+                        hyperparameters = TrainerFactory.Effective(trainer, PresetCatalog.Find(job.Model)?.WithDefaults(trainer, job.Hyperparameters) ?? job.Hyperparameters, rows: fitRows);
                         stopped = StopEarly(ml, job, manifest.Schema, ingest.ValidationRows, trainer, hyperparameters, train, validation);
                         if (stopped is not null)
                         {
