@@ -73,7 +73,7 @@ public static class AutoTrainer
             trials.Add(new SearchTrial(trials.Count, trainer.Name, used, value, Math.Round(watch.Elapsed.TotalSeconds, 2)));
         }
 
-        var best = trials.Where(t => double.IsFinite(t.Value)).Aggregate((SearchTrial?)null, (b, t) => b is null || watched.IsBetter(t.Value, b.Value) ? t : b) ?? trials[0];
+        var best = HyperparameterSearch.Best(trials, watched);
         return new SearchResult(TrainerCatalog.All.First(t => t.Name == best.Trainer), best.Hyperparameters, trials) { Protocol = crossValidate ? $"{Folds}-fold cross-validation" : "validation split", Metric = watched.Name };
     }
 

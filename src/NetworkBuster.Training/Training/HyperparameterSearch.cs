@@ -60,9 +60,13 @@ internal static class HyperparameterSearch
             trials.Add(new SearchTrial(trials.Count, trainer.Name, hyperparameters, metrics.TryGetValue(metric.Name, out double v) ? v : double.NaN, Math.Round(watch.Elapsed.TotalSeconds, 2)));
         }
 
-        var best = trials.Where(t => double.IsFinite(t.Value)).Aggregate((SearchTrial?)null, (b, t) => b is null || metric.IsBetter(t.Value, b.Value) ? t : b) ?? trials[0];
+        var best = Best(trials, metric);
         return new SearchResult(TrainerCatalog.All.First(t => t.Name == best.Trainer), best.Hyperparameters, trials) { Metric = metric.Name };
     }
+
+    /// <summary>The trial with the best finite value by <paramref name="metric"/> (the first when none has one).</summary>
+    public static SearchTrial Best(IReadOnlyList<SearchTrial> trials, MetricDefinition metric) =>
+        trials.Where(t => double.IsFinite(t.Value)).Aggregate((SearchTrial?)null, (b, t) => b is null || metric.IsBetter(t.Value, b.Value) ? t : b) ?? trials[0];
 
     private static IEnumerable<(TrainerDefinition Trainer, IReadOnlyDictionary<string, double> Hyperparameters)> Candidates(SearchSpec search, List<TrainerDefinition> trainers, TrainingJob job)
     {

@@ -52,7 +52,16 @@ public class CrashAndShutdownTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
         Assert.Equal(RunStatus.Running, (await Runs.GetAsync(jobId))!.Status);
         using var second = HostProcess.Start(azurite.ConnectionString);
-        var run = await Runs.WaitAsync(jobId, TimeSpan.FromMinutes(4));
+        TrainingRunRow run;
+        try
+        {
+            // The resumed step waits out the killed host's lease, then runs in full beside the rest of the suite.
+            run = await Runs.WaitAsync(jobId, TimeSpan.FromMinutes(6));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\nSecond host's log:\n{second.Output}", ex);
+        }
 
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status} {run.ErrorCode} {run.ErrorMessage}\n{second.Output}");
         Assert.Equal(1, run.Attempt);
