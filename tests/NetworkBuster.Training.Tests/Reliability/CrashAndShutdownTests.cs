@@ -25,7 +25,9 @@ public class CrashAndShutdownTests(AzuriteFixture azurite) : IClassFixture<Azuri
             jobId,
             model = "performance-optimizer",
             dataset,
-            hyperparameters = new { numberOfTrees = trees, numberOfLeaves = 64 },
+            // A fit of known length: FastTree with every round (the preset's default, LightGbm stopping early, can end in a second).
+            trainer = "fasttree",
+            hyperparameters = new { numberOfTrees = trees, numberOfLeaves = 64, earlyStoppingRounds = 0 },
             promotion = "always",
         }));
         return (jobId, dataset);

@@ -22,7 +22,7 @@ public class StorageOutageTests
         var runs = new RunStore(storage);
         var jobId = TestData.Unique("outage");
         using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
-        await storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new { jobId, model = "performance-optimizer", dataset, hyperparameters = new { numberOfTrees = 400, numberOfLeaves = 64 } }));
+        await storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new { jobId, model = "performance-optimizer", dataset, trainer = "fasttree", hyperparameters = new { numberOfTrees = 400, numberOfLeaves = 64, earlyStoppingRounds = 0 } }));
         await Eventually.HoldsAsync(async () => (await runs.GetAsync(jobId))?.Step == RunStep.Train, TimeSpan.FromMinutes(2), "the job to reach train");
 
         await azurite.StopAsync();
