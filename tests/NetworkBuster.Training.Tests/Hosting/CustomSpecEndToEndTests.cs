@@ -43,7 +43,7 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
         var jobId = TestData.Unique("custom-regression");
         using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
 
-        var row = await JobRunner.RunAsync(azurite, "energy-custom", new { jobId, model = "energy-custom", dataset = train, hyperparameters = new { numberOfTrees = 100 }, spec = new { task = "regression", label = "Appliances", split = new { kind = "files", test } } }, jobId);
+        var row = await JobRunner.RunAsync(azurite, "energy-custom", new { jobId, model = "energy-custom", dataset = train, trainer = "fasttree", hyperparameters = new { numberOfTrees = 100 }, spec = new { task = "regression", label = "Appliances", split = new { kind = "files", test } } }, jobId);
 
         var metrics = JobRunner.Metrics(row);
         Assert.Equal(300, row.TestRows);
@@ -187,7 +187,7 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
     {
         var dataset = await TestData.UploadTextAsync(azurite.Storage, ChurnCsv(800, seed: 4), "custom");
         using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
-        object Message(string jobId) => new { jobId, model = "churn-repro", dataset, hyperparameters = new { numberOfTrees = 40 }, promotion = "never", spec = new { task = "binary", label = "Churn", seed = 9 } };
+        object Message(string jobId) => new { jobId, model = "churn-repro", dataset, trainer = "fasttree", hyperparameters = new { numberOfTrees = 40 }, promotion = "never", spec = new { task = "binary", label = "Churn", seed = 9 } };
         var (first, second) = (TestData.Unique("repro-a"), TestData.Unique("repro-b"));
 
         var a = await JobRunner.RunAsync(azurite, "churn-repro", Message(first), first);

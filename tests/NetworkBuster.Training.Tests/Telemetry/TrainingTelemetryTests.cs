@@ -30,7 +30,7 @@ public class TrainingTelemetryTests(AzuriteFixture azurite) : IClassFixture<Azur
         using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
 
         var jobId = TestData.Unique("telemetry-job");
-        await azurite.Storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new { jobId, model, dataset, spec = new { task = "regression", label = "response_time_ms" } }));
+        await azurite.Storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new { jobId, model, dataset, trainer = "fasttree", spec = new { task = "regression", label = "response_time_ms" } }));
         var run = await new RunStore(azurite.Storage).WaitAsync(jobId, TimeSpan.FromMinutes(2));
 
         Assert.Equal(RunStatus.Succeeded, run.Status);

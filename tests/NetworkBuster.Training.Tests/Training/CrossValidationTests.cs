@@ -24,6 +24,7 @@ public class CrossValidationTests(AzuriteFixture azurite) : IClassFixture<Azurit
             jobId,
             model,
             dataset,
+            trainer = "fasttree",
             hyperparameters = new { numberOfTrees = 40 },
             spec = new { task = "regression", label = "response_time_ms" },
             split = new { kind = "kfold", folds = 4 },

@@ -15,6 +15,7 @@ namespace NetworkBuster.Training.Cli.Local.Engine;
 /// <param name="logger">Logger.</param>
 internal sealed class LockRenewingOrchestrationService(IOrchestrationService inner, TimeSpan renewEvery, ILogger logger) : IOrchestrationService
 {
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
     private readonly ConcurrentDictionary<TaskActivityWorkItem, Renewal> _renewals = new();
 
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
@@ -56,9 +57,25 @@ internal sealed class LockRenewingOrchestrationService(IOrchestrationService inn
 
     public Task StartAsync() => inner.StartAsync();
 
-    public Task StopAsync() => inner.StopAsync();
+    public Task StopAsync() => StopAsync(isForced: false);
 
-    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+    // The Azure Storage backend first drains the control-queue messages it prefetched, and waits up to 10 minutes
+    // for that before throwing from the sidecar's stopping callback, a thread-pool exception that ends the process.
+    // Once the worker has gone nothing will process them, and they are still in their queue for the next host, so
+    // the stop waits a bounded time and leaves the rest to the backend (seen once in a loaded test run: a test
+    // process ended by "Timed-out waiting for the partition manager to shut down").
+    public async Task StopAsync(bool isForced)
+    {
+        var stop = inner.StopAsync(isForced);
+        if (await Task.WhenAny(stop, Task.Delay(StopGrace)) == stop)
+        {
+            await stop;
+            return;
+        }
+
+        _ = stop.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        logger.LogWarning("The engine did not stop within {Seconds} s; undelivered orchestration messages stay in their queue for the next host", StopGrace.TotalSeconds);
+    }
 
     public Task CreateAsync() => inner.CreateAsync();
 
