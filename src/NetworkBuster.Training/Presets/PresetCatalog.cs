@@ -18,7 +18,7 @@ public static class PresetCatalog
             [],
             VisitorBehaviorShaper.Header),
         MetricCatalog.Auc,
-        "lightgbm", // the fastest within 1% of the best AUC that outputs a probability (docs/models.md, Presets)
+        "fasttree", // LightGbm measured within 1% and faster, kept off until the local engine is stable under its load (docs/models.md, Presets)
         "0 0 2 * * *",
         "VisitorBehaviorSchedule",
         SplitSpec.Random,
@@ -57,7 +57,7 @@ public static class PresetCatalog
             ],
             ["timestamp", "endpoint", "response_time_ms", "error_rate", "throughput_rps", "cache_hit_rate"]),
         MetricCatalog.Rmse,
-        "lightgbm", // as good as FastTree at these defaults and faster (docs/models.md, Presets)
+        "fasttree", // as good as LightGbm at these defaults (1.041 vs 1.040 σ); LightGbm is faster, kept off until the local engine is stable under its load (docs/models.md, Presets)
         "0 5 * * * *",
         "PerformanceOptimizerSchedule",
         SplitSpec.Random,

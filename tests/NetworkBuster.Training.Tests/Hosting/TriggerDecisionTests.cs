@@ -35,7 +35,7 @@ public class TriggerDecisionTests(AzuriteFixture azurite) : IClassFixture<Azurit
 
         Assert.Equal((AdmissionOutcome.Start, 1), (admitted.Outcome, admitted.Attempt));
         var row = (await new RunStore(azurite.Storage).GetAsync(jobId))!;
-        Assert.Equal((RunStatus.Pending, RunTrigger.Queue, "lightgbm"), (row.Status, row.Trigger, row.Trainer));
+        Assert.Equal((RunStatus.Pending, RunTrigger.Queue, "fasttree"), (row.Status, row.Trigger, row.Trainer));
         Assert.Equal(jobId, JobMessageParser.Parse(row.JobJson!, "x").Job!.JobId);
     }
 

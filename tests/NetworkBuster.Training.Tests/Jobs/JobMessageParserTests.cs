@@ -41,7 +41,7 @@ public class JobMessageParserTests
         Assert.Equal(30, result.Job.TimeoutMinutes);
         Assert.Equal(PromotionPolicy.Auto, result.Job.Promotion);
         Assert.Equal(JobPriority.Normal, result.Job.Priority);
-        Assert.Equal("lightgbm", result.Job.Trainer);
+        Assert.Equal("fasttree", result.Job.Trainer);
     }
 
     [Theory]

@@ -14,8 +14,8 @@ public class JobOptionsParserTests
     {
         Assert.Equal("mf", Parse(new { model = "content-recommender", dataset = "c/a.csv" }).Job!.Trainer);
         Assert.Equal("sdca", Parse(new { model = "sustainability-predictor", dataset = "s/a.csv" }).Job!.Trainer);
-        Assert.Equal("lightgbm", Parse(new { model = "performance-optimizer", dataset = "p/a.csv" }).Job!.Trainer);
-        Assert.Equal("lightgbm", Parse(new { model = "visitor-behavior-model", dataset = "v/a.csv" }).Job!.Trainer);
+        Assert.Equal("fasttree", Parse(new { model = "performance-optimizer", dataset = "p/a.csv" }).Job!.Trainer);
+        Assert.Equal("fasttree", Parse(new { model = "visitor-behavior-model", dataset = "v/a.csv" }).Job!.Trainer);
         Assert.Equal(SplitSpec.Time, Parse(new { model = "sustainability-predictor", dataset = "s/a.csv" }).Job!.Split.Kind);
     }
 
