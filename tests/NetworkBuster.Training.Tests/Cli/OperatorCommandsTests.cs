@@ -47,7 +47,7 @@ public class OperatorCommandsTests(AzuriteFixture azurite) : IClassFixture<Azuri
     public async Task SubmitWait_ThenRunsAndModels_ShowTheRegisteredVersion()
     {
         var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 1000);
-        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString, new Dictionary<string, string?> { ["Training:Host:TaskHub"] = "nbtrainlocal" });
         var jobId = TestData.Unique("cli");
 
         var submit = await Run("submit", "-m", "performance-optimizer", "-d", dataset, "-p", "numberOfTrees=40", "--job-id", jobId, "--wait", "--json");
