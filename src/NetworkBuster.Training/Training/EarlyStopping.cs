@@ -56,10 +56,7 @@ public static class EarlyStopping
         var featurizer = TrainerFactory.Featurize(ml, schema, linear: false).Fit(train);
         var (t, v) = (featurizer.Transform(train), featurizer.Transform(validation));
         var capped = new Dictionary<string, double>(hyperparameters) { ["numberOfTrees"] = cap };
-        var fitted = trainer == TrainerCatalog.LightGbm
-            ? FitLightGbm(ml, schema.Task, capped, patience, primary, t, v)
-            : TrainerFactory.Trainer(ml, schema.Task, trainer, capped).Fit(t);
-        var best = StagedEnsemble.Read(v).Best(EnsembleOf(fitted), schema.Task, primary, patience);
+        var best = StagedEnsemble.Read(v).Best(EnsembleOf(FitBooster(ml, schema.Task, trainer, capped, patience, primary, t, v)), schema.Task, primary, patience);
         return new StoppedRounds(Math.Clamp(best.Rounds, 1, cap), cap, patience, best.Metric) { Value = best.Value };
     }
 
@@ -80,10 +77,7 @@ public static class EarlyStopping
         {
             var featurizer = TrainerFactory.Featurize(ml, schema, linear: false).Fit(fold.TrainSet);
             var (t, v) = (featurizer.Transform(fold.TrainSet), featurizer.Transform(fold.TestSet));
-            var fitted = trainer == TrainerCatalog.LightGbm
-                ? FitLightGbm(ml, schema.Task, capped, patience, primary, t, v)
-                : TrainerFactory.Trainer(ml, schema.Task, trainer, capped).Fit(t);
-            curves.Add(StagedEnsemble.Read(v).Curve(EnsembleOf(fitted), schema.Task, primary));
+            curves.Add(StagedEnsemble.Read(v).Curve(EnsembleOf(FitBooster(ml, schema.Task, trainer, capped, patience, primary, t, v)), schema.Task, primary));
         }
 
         int length = curves.Max(c => c.Length);
@@ -110,6 +104,13 @@ public static class EarlyStopping
             ? trees.TrainedTreeEnsemble
             : throw new ArgumentException($"Expected a boosted tree model, but found {parameters?.GetType().Name ?? fitted.GetType().Name}.", nameof(fitted));
     }
+
+    // The booster at its cap on the featurized train rows; LightGbm also stops itself on the validation rows.
+    private static ITransformer FitBooster(
+        MLContext ml, ModelTask task, TrainerDefinition trainer, Dictionary<string, double> capped, int patience, MetricDefinition primary, IDataView train, IDataView validation) =>
+        trainer == TrainerCatalog.LightGbm
+            ? FitLightGbm(ml, task, capped, patience, primary, train, validation)
+            : TrainerFactory.Trainer(ml, task, trainer, capped).Fit(train);
 
     private static ITransformer FitLightGbm(
         MLContext ml, ModelTask task, Dictionary<string, double> p, int patience, MetricDefinition primary, IDataView train, IDataView validation)
