@@ -130,10 +130,11 @@ public static class AutoTrainer
         yield return (TrainerCatalog.LightGbm, Tree(3000, 31, 0.05, leaf));
         yield return (TrainerCatalog.Sdca, Linear(1e-4));
         yield return (TrainerCatalog.LightGbm, Tree(3000, 8, 0.05, leaf));
+        yield return (TrainerCatalog.Gam, Additive(leaf));
         yield return (TrainerCatalog.LightGbm, With(Tree(3000, 4, 0.05, leaf), 0.7));
         yield return (TrainerCatalog.LightGbm, With(Tree(3000, 8, 0.05, leaf * 2), 0.5));
         yield return (TrainerCatalog.FastTree, Tree(1000, 20, 0.1, leaf));
-        yield return (TrainerCatalog.LightGbm, Tree(3000, 128, 0.03, Math.Max(3, Math.Round(leaf / 4))));
+        yield return (TrainerCatalog.LightGbm, Bagged(Tree(3000, 128, 0.03, Math.Max(3, Math.Round(leaf / 4))), 0.8));
         yield return (TrainerCatalog.FastForest, Forest(300, 64, Math.Max(2, Math.Round(leaf / 4))));
         yield return (TrainerCatalog.Sdca, Linear(1e-2));
     }
@@ -176,6 +177,13 @@ public static class AutoTrainer
 
     private static Dictionary<string, double> With(Dictionary<string, double> tree, double featureFraction) =>
         new(tree) { ["featureFraction"] = featureFraction };
+
+    // Rows and features each sampled per round: a lower-variance booster where the data is noisy.
+    private static Dictionary<string, double> Bagged(Dictionary<string, double> tree, double fraction) =>
+        new(tree) { ["baggingFraction"] = fraction, ["featureFraction"] = fraction };
+
+    private static Dictionary<string, double> Additive(double leaf) =>
+        new() { ["numberOfIterations"] = 2000, ["learningRate"] = 0.01, ["minimumExampleCountPerLeaf"] = leaf, ["maximumBinCountPerFeature"] = 64 };
 
     private static Dictionary<string, double> Forest(double trees, double leaves, double leaf) =>
         new() { ["numberOfTrees"] = trees, ["numberOfLeaves"] = leaves, ["minimumExampleCountPerLeaf"] = leaf, ["featureFraction"] = 0.7 };

@@ -51,16 +51,33 @@ public static class TrainerCatalog
     /// <summary>
     /// Gradient boosting (LightGBM); numberOfTrees is its number of boosting iterations, an upper bound when early
     /// stopping runs (<c>earlyStoppingRounds</c>: patience on the validation split, 0 turns it off); featureFraction
-    /// the share of features each tree sees (default 1).
+    /// the share of features each tree sees (default 1); baggingFraction the share of rows each round is fitted on
+    /// (default 1: all).
     /// </summary>
     public static readonly TrainerDefinition LightGbm = new(
-        "lightgbm", Tabular, [Trees, Leaves, LearningRate, MinLeaf, Patience, FeatureFraction with { Default = 1 }]);
+        "lightgbm", Tabular, [Trees, Leaves, LearningRate, MinLeaf, Patience, FeatureFraction with { Default = 1 }, new("baggingFraction", 0, 1, IsInteger: false, MinExclusive: true, Default: 1)]);
 
     /// <summary>A linear model (SDCA) on normalized features.</summary>
     public static readonly TrainerDefinition Sdca = new(
         "sdca",
         Tabular,
         [new("maximumNumberOfIterations", 1, 10_000, IsInteger: true), new("l2Regularization", 0, 100, IsInteger: false)]);
+
+    /// <summary>
+    /// A generalized additive model (ML.NET GAM): the prediction is a sum of one shape function per feature, each boosted
+    /// from single-feature stumps (<c>numberOfIterations</c> at <c>learningRate</c>, bins of at most
+    /// <c>maximumBinCountPerFeature</c>). No interactions, so it shines where effects add up (churn, risk); regression
+    /// and binary models.
+    /// </summary>
+    public static readonly TrainerDefinition Gam = new(
+        "gam",
+        new HashSet<ModelTask> { ModelTask.Regression, ModelTask.Binary },
+        [
+            new("numberOfIterations", 1, 50_000, IsInteger: true, Default: 2000),
+            LearningRate with { Default = 0.01 },
+            MinLeaf,
+            new("maximumBinCountPerFeature", 2, 1023, IsInteger: true, Default: 64),
+        ]);
 
     /// <summary>
     /// Biased matrix factorization (this build's own SGD, as Surprise's SVD) for recommendations: <c>factors</c>,
@@ -85,10 +102,10 @@ public static class TrainerCatalog
     /// that takes it (as <c>search</c> does).
     /// </summary>
     public static readonly TrainerDefinition Auto = new(
-        "auto", Tabular, [.. new[] { FastTree, FastForest, LightGbm, Sdca }.SelectMany(t => t.Hyperparameters).DistinctBy(h => h.Name)]);
+        "auto", Tabular, [.. new[] { FastTree, FastForest, LightGbm, Sdca, Gam }.SelectMany(t => t.Hyperparameters).DistinctBy(h => h.Name)]);
 
     /// <summary>All trainers.</summary>
-    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca, MatrixFactorization, Auto];
+    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca, Gam, MatrixFactorization, Auto];
 
     /// <summary>
     /// Resolves a trainer name and validates hyperparameters against it.

@@ -128,6 +128,8 @@ public static class TrainerFactory
             (ModelTask.Regression or ModelTask.Recommendation, "fastforest") => ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), FeatureFraction = D("featureFraction") }),
             (ModelTask.Regression or ModelTask.Recommendation, "lightgbm") => ml.Regression.Trainers.LightGbm(LightGbmRegression(p)),
             (ModelTask.Regression or ModelTask.Recommendation, "sdca") => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = I("maximumNumberOfIterations"), L2Regularization = (float)D("l2Regularization") }),
+            (ModelTask.Regression, "gam") => ml.Regression.Trainers.Gam(new GamRegressionTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = I("numberOfIterations"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), MaximumBinCountPerFeature = I("maximumBinCountPerFeature") }),
+            (ModelTask.Binary, "gam") => ml.BinaryClassification.Trainers.Gam(new GamBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfIterations = I("numberOfIterations"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), MaximumBinCountPerFeature = I("maximumBinCountPerFeature") }),
             (ModelTask.Binary, "fasttree") => ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }),
             (ModelTask.Binary, "fastforest") => ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), FeatureFraction = D("featureFraction") }),
             (ModelTask.Binary, "lightgbm") => ml.BinaryClassification.Trainers.LightGbm(LightGbmBinary(p)),
@@ -154,8 +156,12 @@ public static class TrainerFactory
         LearningRate = p["learningRate"], MinimumExampleCountPerLeaf = Whole(p, "minimumExampleCountPerLeaf"), Booster = Booster(p),
     };
 
-    private static GradientBooster.Options Booster(IReadOnlyDictionary<string, double> p) =>
-        new() { FeatureFraction = p.TryGetValue("featureFraction", out double f) ? f : 1 };
+    // Row bagging (a new sample every round) only when baggingFraction is below 1.
+    private static GradientBooster.Options Booster(IReadOnlyDictionary<string, double> p)
+    {
+        double bagging = p.TryGetValue("baggingFraction", out double b) ? b : 1;
+        return new() { FeatureFraction = p.TryGetValue("featureFraction", out double f) ? f : 1, SubsampleFraction = bagging, SubsampleFrequency = bagging < 1 ? 1 : 0 };
+    }
 
     private static int Whole(IReadOnlyDictionary<string, double> p, string name) => (int)Math.Round(p[name]);
 }

@@ -13,14 +13,17 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
 {
     private static readonly string[] SearchedTrainers = ["fasttree", "sdca"];
 
-    [Fact]
-    public async Task CustomBinary_QuotedCrlfBlankCellsAndAnIdentifier_TrainsWithoutTheIdentifier()
+    // The additive model (gam) too: it reads the blank (missing) cells as they come, as the boosters do.
+    [Theory]
+    [InlineData("lightgbm", """{"numberOfTrees":80}""")]
+    [InlineData("gam", "{}")]
+    public async Task CustomBinary_QuotedCrlfBlankCellsAndAnIdentifier_TrainsWithoutTheIdentifier(string trainer, string hyperparameters)
     {
         var dataset = await TestData.UploadTextAsync(azurite.Storage, ChurnCsv(1200, seed: 1), "custom");
         var jobId = TestData.Unique("custom-binary");
         using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
 
-        var row = await JobRunner.RunAsync(azurite, "churn-custom", new { jobId, model = "churn-custom", dataset, trainer = "lightgbm", hyperparameters = new { numberOfTrees = 80 }, spec = new { task = "binary", label = "Churn", seed = 3 } }, jobId);
+        var row = await JobRunner.RunAsync(azurite, "churn-custom", new { jobId, model = "churn-custom", dataset, trainer, hyperparameters = JsonSerializer.Deserialize<Dictionary<string, double>>(hyperparameters), spec = new { task = "binary", label = "Churn", seed = 3 } }, jobId);
 
         var metrics = JobRunner.Metrics(row);
         Assert.True(metrics["AUC"] > 0.75, $"AUC {metrics["AUC"]}");
