@@ -101,7 +101,9 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
             {
-                throw new TrainingException(ErrorCode.TrainingFailed, $"Trainer '{trainer.Name}' could not fit {ingest.TrainRows + ingest.ValidationRows} rows of '{job.Dataset}': {ex.Message}", ex);
+                // ML.NET's own text names its internals (columns, slots, buffers): it goes to the log, not the run row.
+                logger.LogError(ex, "Trainer {Trainer} could not fit {Model} ({JobId})", trainer.Name, job.Model, job.JobId);
+                throw new TrainingException(ErrorCode.TrainingFailed, $"Expected trainer '{trainer.Name}' to fit the {ingest.TrainRows + ingest.ValidationRows} train and validation rows of '{job.Dataset}', but ML.NET refused them ({ex.GetType().Name}); the host log has its message under job '{job.JobId}'. Another trainer, or fewer or cleaner columns, may fit.", ex);
             }
 
             watch.Stop();

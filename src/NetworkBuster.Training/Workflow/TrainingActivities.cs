@@ -154,7 +154,7 @@ public sealed class TrainingActivities(
         {
             // Retrying cannot fix it (FailureClassifier): record it once instead of failing three times.
             logger.LogError(ex, "Step {Step} failed permanently with an unexpected {ExceptionType}", name, ex.GetType().Name);
-            return StepResult.Fail<T>(new JobFailure(ErrorCode.TrainingFailed, $"Expected step '{name}' to complete, but it failed with {ex.GetType().Name}: {ex.Message}"));
+            return StepResult.Fail<T>(new JobFailure(ErrorCode.TrainingFailed, $"Expected step '{name}' to complete, but it failed with an unexpected {ex.GetType().Name}; the host log has its message under job '{job.JobId}'."));
         }
         finally
         {
