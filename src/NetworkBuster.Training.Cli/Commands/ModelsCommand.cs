@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace NetworkBuster.Training.Cli.Commands;
 
-/// <summary><c>nbtrain models</c>: list, show, promote, roll back, history.</summary>
+/// <summary><c>nbtrain models</c>: list, show, promote, roll back, history, report.</summary>
 internal static class ModelsCommand
 {
     public static Command Create(CliServices cli)
@@ -17,6 +17,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(Promote(cli));
         command.Subcommands.Add(Rollback(cli));
         command.Subcommands.Add(History(cli));
+        command.Subcommands.Add(ModelReportCommand.Create(cli));
         return command;
     }
 

@@ -117,6 +117,9 @@ public sealed class ModelVersionRow : ITableEntity
     /// <summary>The input schema of a version too wide for its row, inside <c>ml-models</c>.</summary>
     public static string SchemaBlobOf(string model, int version) => $"{FolderOf(model, version)}/schema.json";
 
+    /// <summary>The self-contained HTML report of a version inside <c>ml-models</c>.</summary>
+    public static string ReportBlobOf(string model, int version) => $"{FolderOf(model, version)}/report.html";
+
     /// <summary>The metadata of a version inside <c>ml-models</c>.</summary>
     public static string MetadataBlobOf(string model, int version) => $"{FolderOf(model, version)}/metadata.json";
 

@@ -5,12 +5,13 @@ using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Reports;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Steps;
 
 /// <summary>
-/// The register step: claims the next version row, publishes <c>model.zip</c> and <c>metadata.json</c> to
+/// The register step: claims the next version row, publishes <c>report.html</c>, <c>model.zip</c> and <c>metadata.json</c> to
 /// <c>ml-models/{model}/v{version}/</c>, and promotes when the gate said so. Idempotent per job id.
 /// </summary>
 /// <param name="storage">The storage account.</param>
@@ -42,10 +43,11 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         var modelBlob = models.ModelBlob(job.Model, row.Version);
         if (!await modelBlob.ExistsAsync(cancellationToken))
         {
-            // A schema too wide for the row goes first, so a model zip in place means its schema is too.
+            // A schema too wide for the row and the report go first, so a model zip in place means they are too.
+            var manifest = await snapshots.GetManifestAsync(input.Ingest.SnapshotPrefix, cancellationToken);
             if (row.InputSchemaBlob is not null)
             {
-                await using var schema = new MemoryStream(SchemaBytes((await snapshots.GetManifestAsync(input.Ingest.SnapshotPrefix, cancellationToken)).Schema));
+                await using var schema = new MemoryStream(SchemaBytes(manifest.Schema));
                 var (sha, _) = await ModelStore.UploadAsync(models.SchemaBlob(job.Model, row.Version), schema, cancellationToken);
                 if (!string.Equals(sha, row.InputSchemaSha256, StringComparison.OrdinalIgnoreCase))
                 {
@@ -53,6 +55,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
                 }
             }
 
+            await UploadReportAsync(row, manifest.Schema.Task, input, cancellationToken);
             await using var staged = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(input.Train.ModelBlob), input.Train.ModelSha256, cancellationToken);
             await ModelStore.UploadAsync(modelBlob, staged, cancellationToken);
             await models.MetadataBlob(job.Model, row.Version).UploadAsync(BinaryData.FromObjectAsJson(Metadata(row, input), PipelineJson.Options), overwrite: true, cancellationToken);
@@ -151,6 +154,27 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         };
     }
 
+    private async Task UploadReportAsync(ModelVersionRow row, ModelTask task, RegisterInput input, CancellationToken cancellationToken)
+    {
+        string html;
+        try
+        {
+            html = ReportHtml.Render(ModelReportBuilder.From(row, task, input));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException or FormatException)
+        {
+            // The report is for people; a version it cannot draw is still a trained, evaluated version.
+            logger.LogError(ex, "Could not render the report of {Model}:{Version}; registering without it", row.Model, row.Version);
+            return;
+        }
+
+        var blob = models.ReportBlob(row.Model, row.Version);
+        await blob.UploadAsync(BinaryData.FromString(html), new Azure.Storage.Blobs.Models.BlobUploadOptions
+        {
+            HttpHeaders = new Azure.Storage.Blobs.Models.BlobHttpHeaders { ContentType = "text/html; charset=utf-8" },
+        }, cancellationToken);
+    }
+
     private static byte[] SchemaBytes(SnapshotSchema schema) => JsonSerializer.SerializeToUtf8Bytes(schema, PipelineJson.Options);
 
     private static object Metadata(ModelVersionRow row, RegisterInput input) => new
@@ -180,5 +204,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         row.CreatedAt,
         Insights = input.Evaluation.InsightsJson is { } insights ? JsonDocument.Parse(insights).RootElement : (JsonElement?)null,
         Search = input.Train.SearchJson is { } search ? JsonDocument.Parse(search).RootElement : (JsonElement?)null,
+        input.Train.Curve,
+        Report = ModelVersionRow.ReportBlobOf(row.Model, row.Version),
     };
 }
