@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Notifications;
 using NetworkBuster.Training.Runs;
 
 namespace NetworkBuster.Training.Workflow;
@@ -79,6 +80,7 @@ public static class TrainingWorkflow
                 PromotionDecision = (registered.IsCurrent ? "current: " : "not current: ") + evaluation.Decision,
             });
             context.Logger.LogInformation("Training run {JobId} for {Model} finished {Status} with version {Version}", job.JobId, job.Model, RunStatus.Succeeded, registered.Version);
+            await NotifyAsync(context, job, RunEvents.Succeeded(job, registered, evaluation, context.CurrentUtc));
             return new WorkflowResult(RunStatus.Succeeded, registered.Version, registered.IsCurrent, null);
         }
         catch (ActivityFailedException ex)
@@ -122,6 +124,23 @@ public static class TrainingWorkflow
             ErrorMessage = failure.Message,
         });
         context.Logger.LogWarning("Training run {JobId} for {Model} finished {Status} in {Step}: {ErrorCode} {ErrorMessage}", job.JobId, job.Model, RunStatus.Failed, step, failure.Code, failure.Message);
+        await NotifyAsync(context, job, RunEvents.Failed(job, failure, context.CurrentUtc));
         return new WorkflowResult(RunStatus.Failed, null, false, failure);
+    }
+
+    /// <summary>
+    /// Tells the webhooks, after the run row already says how the run ended: the activity never throws and gives up
+    /// after its retries, and even its failure here only logs, so a webhook never changes or holds the outcome.
+    /// </summary>
+    private static async Task NotifyAsync(IWorkflowContext context, TrainingJob job, IReadOnlyList<TrainingEvent> events)
+    {
+        try
+        {
+            await context.CallActivityAsync<int>(ActivityNames.Notify, new NotifyInput(events, job.Notify), context.CurrentUtc.AddMinutes(5));
+        }
+        catch (Exception ex) when (ex is ActivityFailedException or StepTimeoutException)
+        {
+            context.Logger.LogWarning("Could not notify about {JobId}: {ErrorMessage}", job.JobId, ex.Message);
+        }
     }
 }
