@@ -52,7 +52,11 @@ public sealed record IngestOutput(
     long BadRows,
     string DatasetSha256,
     string DatasetETag,
-    long DatasetBytes);
+    long DatasetBytes)
+{
+    /// <summary>The new data against the current version's profile; null for a model's first version (or one without a profile).</summary>
+    public DriftReport? Drift { get; init; }
+}
 
 /// <summary>The train step's input.</summary>
 /// <param name="Job">The job.</param>

@@ -33,6 +33,9 @@ public sealed record TrainingEvent(string Type, string JobId, string Model, Date
     /// <summary>The version replaced (promotion) or left (rollback).</summary>
     public int? PreviousVersion { get; init; }
 
+    /// <summary>For major drift: the data against the current version's profile (max PSI, the most drifted features).</summary>
+    public Contracts.DriftReport? Drift { get; init; }
+
     /// <summary>Blob names (container/blob): the dataset, <c>model.zip</c>, <c>metadata.json</c>, <c>report.html</c>.</summary>
     public IReadOnlyDictionary<string, string>? Links { get; init; }
 

@@ -65,6 +65,9 @@ public sealed record ModelReport(
     /// <summary>The search's trials (empty when the job did not search).</summary>
     public IReadOnlyList<ReportTrial> Trials { get; init; } = [];
 
+    /// <summary>The training data against the previous current version's profile; null for a first version.</summary>
+    public DriftReport? Drift { get; init; }
+
     /// <summary>The metric the trials compared.</summary>
     public string? TrialMetric { get; init; }
 

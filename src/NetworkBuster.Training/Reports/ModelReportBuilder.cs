@@ -40,6 +40,7 @@ public static class ModelReportBuilder
             TrainingCurve = input.Train.Curve,
             Trials = [.. trials.Select(t => new ReportTrial(t.Trial, t.Trainer, t.Value, t.Seconds))],
             TrialMetric = trials.FirstOrDefault()?.Metric,
+            Drift = input.Ingest.Drift,
         };
     }
 

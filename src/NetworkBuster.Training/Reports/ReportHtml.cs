@@ -53,6 +53,7 @@ public static class ReportHtml
         }
 
         Trials(html, report);
+        DriftTable(html, report);
         html.Append("</body></html>");
         return html.ToString();
     }
@@ -141,6 +142,28 @@ public static class ReportHtml
     }
 
     private static string MetricText(ModelReport r, string name) => r.Metrics.TryGetValue(name, out double v) ? Format(v) : "–";
+
+    private static void DriftTable(StringBuilder html, ModelReport r)
+    {
+        html.Append("<h2>Data drift</h2>");
+        if (r.Drift is not { } d)
+        {
+            html.Append("<p class=\"note\" id=\"drift\">No drift measured: there was no current version with a profile to compare this training data with.</p>");
+            return;
+        }
+
+        html.Append("<p class=\"note\">Training data against v").Append(d.ReferenceVersion.ToString(Invariant)).Append("'s profile: max PSI <strong>").Append(Format(d.MaxPsi))
+            .Append("</strong> (").Append(Encode(d.Level)).Append("), ").Append(d.FeaturesCompared.ToString(Invariant)).Append(" features compared; the most drifted below.</p>");
+        html.Append("<table id=\"drift\"><tr><th>feature</th><th>kind</th><th>PSI</th><th>KS</th><th>level</th><th>training mean</th><th>new mean</th></tr>");
+        foreach (var f in d.Features.Concat(d.Label is { } l ? [l with { Feature = "label: " + l.Feature }] : []))
+        {
+            html.Append("<tr><td>").Append(Encode(f.Feature)).Append("</td><td>").Append(f.Kind).Append("</td><td class=\"n\">").Append(Format(f.Psi))
+                .Append("</td><td class=\"n\">").Append(f.Ks is { } ks ? Format(ks) : "").Append("</td><td>").Append(Encode(f.Level))
+                .Append("</td><td class=\"n\">").Append(f.TrainingMean is { } a ? Format(a) : "").Append("</td><td class=\"n\">").Append(f.NewMean is { } b ? Format(b) : "").Append("</td></tr>");
+        }
+
+        html.Append("</table>");
+    }
 
     private static void Trials(StringBuilder html, ModelReport r)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Drift;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Reports;
@@ -11,7 +12,7 @@ using NetworkBuster.Training.Storage;
 namespace NetworkBuster.Training.Steps;
 
 /// <summary>
-/// The register step: claims the next version row, publishes <c>report.html</c>, <c>model.zip</c> and <c>metadata.json</c> to
+/// The register step: claims the next version row, publishes <c>profile.json</c>, <c>report.html</c>, <c>model.zip</c> and <c>metadata.json</c> to
 /// <c>ml-models/{model}/v{version}/</c>, and promotes when the gate said so. Idempotent per job id.
 /// </summary>
 /// <param name="storage">The storage account.</param>
@@ -55,6 +56,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
                 }
             }
 
+            await PublishProfileAsync(row, input, cancellationToken);
             await UploadReportAsync(row, manifest.Schema.Task, input, cancellationToken);
             await using var staged = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(input.Train.ModelBlob), input.Train.ModelSha256, cancellationToken);
             await ModelStore.UploadAsync(modelBlob, staged, cancellationToken);
@@ -150,8 +152,23 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
             FeatureImportance = insights is null ? null : JsonSerializer.Serialize(insights.FeatureImportance.Take(10).ToDictionary(f => f.Feature, f => f.Importance)),
             Baselines = insights is null ? null : JsonSerializer.Serialize(insights.Baselines),
             Bottlenecks = insights?.PerformanceReport is { } report ? JsonSerializer.Serialize(report.Compact()) : null,
+            Drift = ingest.Drift?.ToColumn(),
             CreatedAt = time.GetUtcNow(),
         };
+    }
+
+    // The train split's profile, staged by ingest, becomes the next jobs' drift reference.
+    private async Task PublishProfileAsync(ModelVersionRow row, RegisterInput input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var staged = await storage.Staging.GetBlobClient(DatasetProfiler.StagedProfileBlob(input.Ingest.SnapshotPrefix)).DownloadContentAsync(cancellationToken);
+            await storage.Models.GetBlobClient(ModelVersionRow.ProfileBlobOf(row.Model, row.Version)).UploadAsync(staged.Value.Content, overwrite: true, cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            logger.LogWarning("No staged profile for {JobId}; {Model}:{Version} registers without profile.json", input.Job.JobId, row.Model, row.Version);
+        }
     }
 
     private async Task UploadReportAsync(ModelVersionRow row, ModelTask task, RegisterInput input, CancellationToken cancellationToken)
@@ -206,5 +223,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         Search = input.Train.SearchJson is { } search ? JsonDocument.Parse(search).RootElement : (JsonElement?)null,
         input.Train.Curve,
         Report = ModelVersionRow.ReportBlobOf(row.Model, row.Version),
+        Profile = ModelVersionRow.ProfileBlobOf(row.Model, row.Version),
+        input.Ingest.Drift,
     };
 }

@@ -10,7 +10,7 @@ namespace NetworkBuster.Training.Workflow;
 public static class RunEvents
 {
     /// <summary>A run that registered a version: succeeded, and promoted when it became current.</summary>
-    public static IReadOnlyList<TrainingEvent> Succeeded(TrainingJob job, RegisterOutput registered, EvaluateOutput evaluation, DateTimeOffset at)
+    public static IReadOnlyList<TrainingEvent> Succeeded(TrainingJob job, RegisterOutput registered, EvaluateOutput evaluation, DateTimeOffset at, DriftReport? drift = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(registered);
@@ -24,13 +24,17 @@ public static class RunEvents
             Decision = (registered.IsCurrent ? "current: " : "not current: ") + evaluation.Decision,
             Links = Links(job, registered.Version),
         };
-        return registered.IsCurrent
-            ? [succeeded, succeeded with { Type = TrainingEventTypes.VersionPromoted, Decision = evaluation.Decision, PreviousVersion = evaluation.BaselineVersion }]
-            : [succeeded];
+        var events = new List<TrainingEvent> { succeeded };
+        if (registered.IsCurrent)
+        {
+            events.Add(succeeded with { Type = TrainingEventTypes.VersionPromoted, Decision = evaluation.Decision, PreviousVersion = evaluation.BaselineVersion });
+        }
+
+        return [.. events, .. MajorDrift(job, drift, at)];
     }
 
     /// <summary>A run that failed.</summary>
-    public static IReadOnlyList<TrainingEvent> Failed(TrainingJob job, JobFailure failure, DateTimeOffset at)
+    public static IReadOnlyList<TrainingEvent> Failed(TrainingJob job, JobFailure failure, DateTimeOffset at, DriftReport? drift = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(failure);
@@ -43,8 +47,24 @@ public static class RunEvents
                 ErrorMessage = failure.Message,
                 Links = new Dictionary<string, string> { ["dataset"] = $"{StorageNames.DatasetsContainer}/{job.Dataset}" },
             },
+            .. MajorDrift(job, drift, at),
         ];
     }
+
+    // Major drift is told whether or not the run succeeded: it is about the data, not the model.
+    private static IEnumerable<TrainingEvent> MajorDrift(TrainingJob job, DriftReport? drift, DateTimeOffset at) =>
+        drift is { Level: DriftReport.Levels.Major }
+            ? [new TrainingEvent(TrainingEventTypes.DriftMajor, job.JobId, job.Model, at)
+            {
+                PreviousVersion = drift.ReferenceVersion,
+                Drift = drift,
+                Links = new Dictionary<string, string>
+                {
+                    ["dataset"] = $"{StorageNames.DatasetsContainer}/{job.Dataset}",
+                    ["profile"] = $"{StorageNames.ModelsContainer}/{ModelVersionRow.ProfileBlobOf(job.Model, drift.ReferenceVersion)}",
+                },
+            }]
+            : [];
 
     /// <summary>The blob names of a version and its dataset, as <c>container/blob</c>.</summary>
     public static IReadOnlyDictionary<string, string> Links(TrainingJob job, int version)

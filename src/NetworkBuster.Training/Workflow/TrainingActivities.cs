@@ -42,6 +42,10 @@ public sealed class TrainingActivities(
         if (result.Value is { } output)
         {
             telemetry.RowsIngested(input.Job.Model, output.TrainRows + output.ValidationRows + output.TestRows);
+            if (output.Drift is { } drift)
+            {
+                telemetry.DriftMeasured(input.Job.Model, drift.Features.Select(f => (f.Feature, f.Psi)));
+            }
         }
 
         return result;
