@@ -58,7 +58,4 @@ public sealed class DatasetProfiler(StorageClients storage, ModelRegistry regist
             return null;
         }
     }
-
-    /// <summary>Drift of snapshot rows from a version's profile (for <c>nbtrain drift</c>).</summary>
-    public DriftReport Measure(DatasetProfile reference, RowArrays rows, int referenceVersion) => DriftCalculator.Measure(reference, rows, referenceVersion, options);
 }

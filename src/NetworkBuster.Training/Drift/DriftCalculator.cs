@@ -14,8 +14,8 @@ public static class DriftCalculator
     // A bin empty on one side would make PSI infinite; shares are floored at this (a common choice).
     private const double Floor = 1e-4;
 
-    /// <summary>The drift of <paramref name="current"/> from <paramref name="reference"/>.</summary>
-    public static DriftReport Measure(DatasetProfile reference, RowArrays current, int referenceVersion, DriftOptions thresholds)
+    /// <summary>The drift of <paramref name="current"/> from <paramref name="reference"/>, keeping the <paramref name="keep"/> most drifted features.</summary>
+    public static DriftReport Measure(DatasetProfile reference, RowArrays current, int referenceVersion, DriftOptions thresholds, int keep = DriftReport.MaxFeatures)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(current);
@@ -37,7 +37,7 @@ public static class DriftCalculator
         var ranked = features.OrderByDescending(f => f.Psi).ThenBy(f => f.Feature, StringComparer.Ordinal).ToList();
         double max = ranked.Count == 0 ? 0 : ranked[0].Psi;
         var label = Numeric(reference.Label, current.Numbers.Select(r => (double)r[0]), thresholds);
-        return new DriftReport(referenceVersion, max, thresholds.LevelOf(max), [.. ranked.Take(DriftReport.MaxFeatures)], label, ranked.Count);
+        return new DriftReport(referenceVersion, max, thresholds.LevelOf(max), [.. ranked.Take(keep)], label, ranked.Count);
     }
 
     /// <summary>PSI, KS and means of numeric values against a numeric profile.</summary>

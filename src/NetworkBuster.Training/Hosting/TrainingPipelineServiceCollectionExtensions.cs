@@ -36,6 +36,7 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton<Telemetry.TrainingTelemetry>();
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<DatasetProfiler>();
+        services.AddSingleton<DriftCheck>();
         services.AddSingleton<DatasetIngestor>();
         services.AddSingleton<ModelTrainer>();
         services.AddSingleton<ModelEvaluator>();

@@ -48,7 +48,8 @@ public class DriftEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         Assert.Null(v1.Drift);
 
         // Both later versions are compared with v1 (promotion never keeps v1 current).
-        var unshifted = await JobRunner.RunAsync(azurite, Model, Job(same, await TestData.UploadTextAsync(azurite.Storage, Csv(1500, seed: 2), "custom"), "never"), same);
+        var sameBlob = await TestData.UploadTextAsync(azurite.Storage, Csv(1500, seed: 2), "custom");
+        var unshifted = await JobRunner.RunAsync(azurite, Model, Job(same, sameBlob, "never"), same);
         var quiet = JsonDocument.Parse(unshifted.Drift!).RootElement;
         Assert.Equal(("none", v1.Version), (quiet.GetProperty("level").GetString(), quiet.GetProperty("referenceVersion").GetInt32()));
         Assert.True(quiet.GetProperty("maxPsi").GetDouble() < 0.1, unshifted.Drift);
@@ -72,5 +73,21 @@ public class DriftEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         var data = Assert.Single(major).GetProperty("data");
         Assert.Equal((shifted, "x1"), (data.GetProperty("jobId").GetString(), data.GetProperty("drift").GetProperty("features")[0].GetProperty("feature").GetString()));
         Assert.All(events.Where(e => e.Answer == HttpStatusCode.OK), e => Assert.DoesNotContain($"{same}/drift", e.Body, StringComparison.Ordinal));
+
+        // nbtrain drift, without training: a local CSV (shifted, without its label column) and a dataset blob (unshifted).
+        var local = Path.Combine(Directory.CreateTempSubdirectory("nbtest-drift-").FullName, "new.csv");
+        await File.WriteAllLinesAsync(local, Csv(800, seed: 4, shift: 1.0).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.LastIndexOf(',')]));
+        var json = await Nbtrain.RunAsync("drift", $"{Model}:{v1.Version}", local, "--json", "--connection", azurite.ConnectionString);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var checkedLocal = JsonDocument.Parse(json.Output).RootElement.GetProperty("report");
+        Assert.Equal(("major", "x1", 3), (checkedLocal.GetProperty("level").GetString(), checkedLocal.GetProperty("features")[0].GetProperty("feature").GetString(), checkedLocal.GetProperty("featuresCompared").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, checkedLocal.GetProperty("label").ValueKind);
+        var text = await Nbtrain.RunAsync("drift", Model, sameBlob, "--connection", azurite.ConnectionString);
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("(none)", text.Output, StringComparison.Ordinal);
+        Assert.Contains("device", text.Output, StringComparison.Ordinal);
+        var missing = await Nbtrain.RunAsync("drift", Model, "custom/no-such.csv", "--connection", azurite.ConnectionString);
+        Assert.Equal(3, missing.ExitCode);
+        Assert.Contains("Expected a local CSV file or a blob", missing.Error + missing.Output, StringComparison.Ordinal);
     }
 }
