@@ -15,13 +15,19 @@ public static class ProfileBuilder
     /// <summary>Categories kept by count; the rest are "other".</summary>
     public const int TopCategories = 20;
 
+    /// <summary>
+    /// Features profiled at most (numbers first, then categories, in schema order): a dataset of 20,000 columns would
+    /// otherwise keep a profile of megabytes beside every version.
+    /// </summary>
+    public const int MaxFeatures = 2000;
+
     /// <summary>The profile of the rows.</summary>
     public static DatasetProfile Build(RowArrays rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var schema = rows.Schema;
         var features = new List<FeatureProfile>();
-        for (int k = 0; k < schema.NumberColumns.Count; k++)
+        for (int k = 0; k < Math.Min(schema.NumberColumns.Count, MaxFeatures); k++)
         {
             int index = k + 1;
             features.Add(Numeric(schema.NumberColumns[k].Name, rows.Numbers.Select(r => (double)r[index])));
@@ -36,7 +42,7 @@ public static class ProfileBuilder
             }
         }
 
-        return new DatasetProfile(rows.Numbers.Length, Numeric(SnapshotSchema.LabelColumn, rows.Numbers.Select(r => (double)r[0])), features);
+        return new DatasetProfile(rows.Numbers.Length, Numeric(SnapshotSchema.LabelColumn, rows.Numbers.Select(r => (double)r[0])), [.. features.Take(MaxFeatures)]);
     }
 
     /// <summary>A numeric column's profile; NaN is missing.</summary>
