@@ -118,9 +118,10 @@ public sealed class WebhookSender : IDisposable
             {
                 return false;
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception ex)
             {
-                outcome = ex is TaskCanceledException ? $"no answer within {_options.Timeout}" : ex.Message;
+                // Whatever went wrong with this webhook is its problem, not the job's: log it and retry or give up.
+                outcome = ex is TaskCanceledException ? $"no answer within {_options.Timeout}" : $"{ex.GetType().Name}: {ex.Message}";
             }
 
             if (attempt >= NotificationOptions.Retries)
