@@ -36,6 +36,9 @@ param actionGroupName string
 @description('Email address notified by the alerts; empty creates no action group.')
 param alertEmailAddress string = ''
 
+@description('PSI above which a feature of a new dataset is major drift (keep equal to the app setting Training:Drift:MajorPsi).')
+param majorDriftPsi string = '0.25'
+
 var createActionGroup = !empty(alertEmailAddress)
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (createActionGroup) {
@@ -82,6 +85,20 @@ union workflowFailures, admissionRejections
 | extend Model = iff(isempty(Model), "(not admitted)", Model)
 | project timestamp, JobId, Model, ErrorCode, Source, message
 '''
+
+// Major data drift: the app records nbtraining.drift.psi (OpenTelemetry, customMetrics) for each of a new
+// dataset's most drifted features against the current version's profile, with model and feature dimensions.
+var majorDriftQuery = replace(
+  '''
+customMetrics
+| where name == "nbtraining.drift.psi"
+| extend Model = tostring(customDimensions.model), Feature = tostring(customDimensions.feature)
+| summarize MaxPsi = max(valueMax) by Model, Feature
+| where MaxPsi > __MAJOR_PSI__
+''',
+  '__MAJOR_PSI__',
+  majorDriftPsi
+)
 
 resource poisonQueueAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   name: '${namePrefix}-poison-queue'
@@ -164,6 +181,52 @@ resource failedRunsAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   }
 }
 
+resource majorDriftAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-major-drift'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'NetworkBuster training: major data drift'
+    description: 'A new dataset has a feature whose PSI against the current version\'s training profile exceeds ${majorDriftPsi}. See the run\'s Drift column, `nbtrain drift`, and the version\'s report.html.'
+    severity: 3
+    enabled: true
+    scopes: [
+      applicationInsightsId
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: majorDriftQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          dimensions: [
+            {
+              name: 'Model'
+              operator: 'Include'
+              values: [
+                '*'
+              ]
+            }
+          ]
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
 output actionGroupId string = createActionGroup ? actionGroup.id : ''
 output poisonQueueAlertId string = poisonQueueAlert.id
 output failedRunsAlertId string = failedRunsAlert.id
+output majorDriftAlertId string = majorDriftAlert.id

@@ -19,6 +19,7 @@ var root = new RootCommand("""
     ModelsCommand.Create(cli),
     DatasetsCommand.Create(cli),
     PredictCommand.Create(cli),
+    DriftCommand.Create(cli),
     QualityCommand.Create(cli),
     BenchCommand.Create(cli),
 };

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Notifications;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;
 
@@ -38,4 +39,9 @@ public sealed class TrainingActivityFunctions(TrainingActivities activities)
     [Function(ActivityNames.Cleanup)]
     public Task<bool> Cleanup([ActivityTrigger] string jobId, CancellationToken cancellationToken) =>
         activities.CleanupAsync(jobId, cancellationToken);
+
+    /// <summary>POSTs the run's events (CloudEvents 1.0) to the webhook setting and the job's <c>notify</c> URL; never fails.</summary>
+    [Function(ActivityNames.Notify)]
+    public Task<int> Notify([ActivityTrigger] NotifyInput input, CancellationToken cancellationToken) =>
+        activities.NotifyAsync(input, cancellationToken);
 }

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Notifications;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;
 
@@ -23,6 +24,7 @@ public static class TrainingTasks
         registry.AddActivity<RegisterActivity>(ActivityNames.Register);
         registry.AddActivity<RecordRunActivity>(ActivityNames.RecordRun);
         registry.AddActivity<CleanupActivity>(ActivityNames.Cleanup);
+        registry.AddActivity<NotifyActivity>(ActivityNames.Notify);
         return registry;
     }
 }
@@ -98,4 +100,9 @@ internal sealed class RecordRunActivity(TrainingActivities activities, StepSlots
 internal sealed class CleanupActivity(TrainingActivities activities, StepSlots slots) : TaskActivity<string, bool>
 {
     public override Task<bool> RunAsync(TaskActivityContext context, string input) => activities.CleanupAsync(input, slots.Stopping);
+}
+
+internal sealed class NotifyActivity(TrainingActivities activities, StepSlots slots) : TaskActivity<NotifyInput, int>
+{
+    public override Task<int> RunAsync(TaskActivityContext context, NotifyInput input) => activities.NotifyAsync(input, slots.Stopping);
 }

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NetworkBuster.Training.Notifications;
 using NetworkBuster.Training.Registry;
 using Spectre.Console;
 
 namespace NetworkBuster.Training.Cli.Commands;
 
-/// <summary><c>nbtrain models</c>: list, show, promote, roll back, history.</summary>
+/// <summary><c>nbtrain models</c>: list, show, promote, roll back, history, report.</summary>
 internal static class ModelsCommand
 {
     public static Command Create(CliServices cli)
@@ -17,10 +18,18 @@ internal static class ModelsCommand
         command.Subcommands.Add(Promote(cli));
         command.Subcommands.Add(Rollback(cli));
         command.Subcommands.Add(History(cli));
+        command.Subcommands.Add(ModelReportCommand.Create(cli));
         return command;
     }
 
     private static string By() => $"cli:{Environment.UserName}@{Environment.MachineName}";
+
+    // An operator's promotion or rollback has no job: the event names the action and its time instead.
+    private static string OperatorAction(DateTimeOffset at) => "cli-" + at.ToString("yyyyMMddHHmmssfff", Output.Culture);
+
+    // To Training:Notifications:WebhookUrl, as the pipeline's own events go; never fails the command.
+    private static Task<int> NotifyAsync(IServiceProvider services, TrainingEvent e, CancellationToken ct) =>
+        services.GetRequiredService<WebhookSender>().SendAsync([e], null, ct);
 
     private static Command List(CliServices cli)
     {
@@ -117,7 +126,9 @@ internal static class ModelsCommand
                 throw new FormatException($"Expected model:version (e.g. performance-optimizer:7), but found \"{target}\".");
             }
 
-            var previous = await services.GetRequiredService<ModelRegistry>().PromoteAsync(target.Model, version, DateTimeOffset.UtcNow, By(), parse.GetValue(reason), ct);
+            var at = DateTimeOffset.UtcNow;
+            var previous = await services.GetRequiredService<ModelRegistry>().PromoteAsync(target.Model, version, at, By(), parse.GetValue(reason), ct);
+            await NotifyAsync(services, new TrainingEvent(TrainingEventTypes.VersionPromoted, OperatorAction(at), target.Model, at) { Version = version, PreviousVersion = previous, Decision = parse.GetValue(reason) ?? By() }, ct);
             Output.Line(parse.GetValue(cli.Json), new { target.Model, current = version, previous }, $"{target} is current (was {(previous is null ? "none" : previous.Value.ToString(Output.Culture))}).");
             return ExitCodes.Success;
         }));
@@ -132,7 +143,9 @@ internal static class ModelsCommand
         command.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var name = parse.GetValue(model)!;
-            var (from, to) = await services.GetRequiredService<ModelRegistry>().RollbackAsync(name, DateTimeOffset.UtcNow, By(), parse.GetValue(reason), ct);
+            var at = DateTimeOffset.UtcNow;
+            var (from, to) = await services.GetRequiredService<ModelRegistry>().RollbackAsync(name, at, By(), parse.GetValue(reason), ct);
+            await NotifyAsync(services, new TrainingEvent(TrainingEventTypes.VersionRolledBack, OperatorAction(at), name, at) { Version = to, PreviousVersion = from, Decision = parse.GetValue(reason) ?? By() }, ct);
             Output.Line(parse.GetValue(cli.Json), new { model = name, from, to }, $"{name}: rolled back from {from} to {to}; {from} is deprecated.");
             return ExitCodes.Success;
         }));

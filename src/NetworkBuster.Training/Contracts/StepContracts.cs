@@ -52,7 +52,11 @@ public sealed record IngestOutput(
     long BadRows,
     string DatasetSha256,
     string DatasetETag,
-    long DatasetBytes);
+    long DatasetBytes)
+{
+    /// <summary>The new data against the current version's profile; null for a model's first version (or one without a profile).</summary>
+    public DriftReport? Drift { get; init; }
+}
 
 /// <summary>The train step's input.</summary>
 /// <param name="Job">The job.</param>
@@ -81,6 +85,32 @@ public sealed record TrainOutput(string ModelBlob, string ModelSha256, long Mode
 
     /// <summary>The policy that chose <see cref="DecisionThreshold"/>, and on what (e.g. <c>f1 on 1,200 validation rows</c>).</summary>
     public string? ThresholdSource { get; init; }
+
+    /// <summary>The validation metric by boosting round, when early stopping watched one (thinned to a few hundred points).</summary>
+    public TrainingCurve? Curve { get; init; }
+}
+
+/// <summary>A validation metric by boosting round (or epoch), and the round count kept.</summary>
+/// <param name="Metric">The metric watched.</param>
+/// <param name="Rounds">Round numbers (1-based), increasing.</param>
+/// <param name="Values">The metric after each of <paramref name="Rounds"/>.</param>
+/// <param name="Chosen">The rounds the final model kept.</param>
+public sealed record TrainingCurve(string Metric, IReadOnlyList<int> Rounds, IReadOnlyList<double> Values, int Chosen)
+{
+    /// <summary>The most points kept.</summary>
+    public const int MaxPoints = 300;
+
+    /// <summary>A curve from the metric after every round (entry k: k + 1 rounds), thinned evenly to <see cref="MaxPoints"/>, always keeping the chosen round.</summary>
+    public static TrainingCurve From(string metric, IReadOnlyList<double> everyRound, int chosen)
+    {
+        ArgumentNullException.ThrowIfNull(everyRound);
+        int stride = Math.Max(1, (int)Math.Ceiling(everyRound.Count / (double)MaxPoints));
+        // Non-finite values (e.g. AUC of a round that scores every row alike) are left out: JSON has no NaN.
+        var rounds = Enumerable.Range(1, everyRound.Count)
+            .Where(r => (r % stride == 0 || r == 1 || r == chosen || r == everyRound.Count) && double.IsFinite(everyRound[r - 1]))
+            .ToArray();
+        return new TrainingCurve(metric, rounds, [.. rounds.Select(r => Math.Round(everyRound[r - 1], 6))], chosen);
+    }
 }
 
 /// <summary>The evaluate step's input.</summary>

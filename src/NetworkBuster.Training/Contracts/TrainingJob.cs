@@ -38,6 +38,9 @@ public sealed record TrainingJob(
     /// task's metrics; null takes the preset's or the task's default.
     /// </summary>
     public string? Metric { get; init; }
+
+    /// <summary>A URL that receives this job's events as CloudEvents (validated: https, or http to loopback; no credentials).</summary>
+    public string? Notify { get; init; }
 }
 
 /// <summary>

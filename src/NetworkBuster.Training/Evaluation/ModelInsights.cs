@@ -22,6 +22,9 @@ public sealed record ModelInsights(
     PerformanceReport? PerformanceReport,
     IReadOnlyDictionary<string, string>? Notes)
 {
+    /// <summary>The test split's curves for the report (ROC, calibration, residuals…); null for k-fold splits, which hold no rows out.</summary>
+    public EvaluationCurves? Curves { get; init; }
+
     /// <summary>As compact JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, PipelineJson.Options);
 

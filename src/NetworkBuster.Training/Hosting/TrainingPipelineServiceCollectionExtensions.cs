@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Drift;
 using NetworkBuster.Training.Evaluation;
+using NetworkBuster.Training.Notifications;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Steps;
@@ -17,7 +19,7 @@ public static class TrainingPipelineServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the storage clients (from <c>AzureWebJobsStorage</c>), the steps, the registry and the activities.
-    /// Settings: <c>Training:Ingest</c>, <c>Training:Gate</c>, <c>Training:Registry</c>, <c>Training:Workflow</c>.
+    /// Settings: <c>Training:Ingest</c>, <c>Training:Gate</c>, <c>Training:Registry</c>, <c>Training:Workflow</c>, <c>Training:Notifications</c>, <c>Training:Drift</c>.
     /// </summary>
     public static IServiceCollection AddTrainingPipeline(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,10 +29,14 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddValidatedOptions<GateOptions>(configuration, GateOptions.Section, o => o.Validate());
         services.AddValidatedOptions<WorkflowOptions>(configuration, WorkflowOptions.Section, o => o.Validate());
         services.AddValidatedOptions<RegistryOptions>(configuration, RegistryOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<NotificationOptions>(configuration, NotificationOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<DriftOptions>(configuration, DriftOptions.Section, o => o.Validate());
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<Telemetry.TrainingTelemetry>();
         services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<DatasetProfiler>();
+        services.AddSingleton<DriftCheck>();
         services.AddSingleton<DatasetIngestor>();
         services.AddSingleton<ModelTrainer>();
         services.AddSingleton<ModelEvaluator>();
@@ -40,6 +46,7 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton<RetentionPolicy>();
         services.AddSingleton<Scoring.BatchScorer>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<WebhookSender>();
         services.AddSingleton<TrainingActivities>();
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<Scheduling.ScheduledJobPlanner>();

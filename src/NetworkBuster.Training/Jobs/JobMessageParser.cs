@@ -17,7 +17,7 @@ public static class JobMessageParser
     public const int MaxMessageBytes = 64 * 1024;
 
     private static readonly string[] KnownFields =
-        ["jobId", "model", "dataset", "trainer", "hyperparameters", "priority", "timeoutMinutes", "promotion", "spec", "split", "search", "threshold", "metric"];
+        ["jobId", "model", "dataset", "trainer", "hyperparameters", "priority", "timeoutMinutes", "promotion", "spec", "split", "search", "threshold", "metric", "notify"];
 
     /// <summary>Parses and validates a message.</summary>
     /// <param name="text">The message text as received.</param>
@@ -146,7 +146,20 @@ public static class JobMessageParser
         {
             Threshold = threshold,
             Metric = metric,
+            Notify = ReadNotify(fields),
         };
+    }
+
+    // 'notify': where this job's events go, besides the Training:Notifications:WebhookUrl setting.
+    private static string? ReadNotify(Dictionary<string, JsonElement> fields)
+    {
+        if (!fields.TryGetValue("notify", out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var text = e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText();
+        return Notifications.WebhookAddress.Problem(text, "notify") is { } problem ? throw Invalid(problem) : text;
     }
 
     // 'metric' on the message: the primary metric of a preset (or of a spec, over spec.metric), among the task's.

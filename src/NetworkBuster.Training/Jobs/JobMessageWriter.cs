@@ -64,6 +64,11 @@ public static class JobMessageWriter
             message["threshold"] = threshold;
         }
 
+        if (job.Notify is { } notify)
+        {
+            message["notify"] = notify;
+        }
+
         if (job.Search is { } search)
         {
             var searchJson = new JsonObject { ["kind"] = search.Kind, ["trials"] = search.Trials, ["minutes"] = search.Minutes };

@@ -75,6 +75,9 @@ public sealed class ModelStore(StorageClients storage)
     /// <summary>The schema blob of a version (used when the schema is too wide for the row).</summary>
     public BlobClient SchemaBlob(string model, int version) => storage.Models.GetBlobClient(ModelVersionRow.SchemaBlobOf(model, version));
 
+    /// <summary>A version's <c>report.html</c> blob.</summary>
+    public BlobClient ReportBlob(string model, int version) => storage.Models.GetBlobClient(ModelVersionRow.ReportBlobOf(model, version));
+
     /// <summary>Deletes a version's model, metadata and schema blobs (idempotent).</summary>
     public async Task DeleteVersionAsync(string model, int version, CancellationToken cancellationToken = default)
     {

@@ -92,6 +92,9 @@ public sealed class ModelVersionRow : ITableEntity
     /// <summary>For <c>performance-optimizer</c>: endpoint → bottleneck and its predicted delta, as JSON.</summary>
     public string? Bottlenecks { get; set; }
 
+    /// <summary>The training data against the previous current version's profile (max PSI, level, top features), as JSON.</summary>
+    public string? Drift { get; set; }
+
     public DateTimeOffset? CreatedAt { get; set; }
 
     public DateTimeOffset? PromotedAt { get; set; }
@@ -116,6 +119,12 @@ public sealed class ModelVersionRow : ITableEntity
 
     /// <summary>The input schema of a version too wide for its row, inside <c>ml-models</c>.</summary>
     public static string SchemaBlobOf(string model, int version) => $"{FolderOf(model, version)}/schema.json";
+
+    /// <summary>The training split's per-feature distribution of a version inside <c>ml-models</c> (the drift reference).</summary>
+    public static string ProfileBlobOf(string model, int version) => $"{FolderOf(model, version)}/profile.json";
+
+    /// <summary>The self-contained HTML report of a version inside <c>ml-models</c>.</summary>
+    public static string ReportBlobOf(string model, int version) => $"{FolderOf(model, version)}/report.html";
 
     /// <summary>The metadata of a version inside <c>ml-models</c>.</summary>
     public static string MetadataBlobOf(string model, int version) => $"{FolderOf(model, version)}/metadata.json";

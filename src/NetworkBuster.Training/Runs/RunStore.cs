@@ -53,6 +53,7 @@ public sealed class RunStore(StorageClients storage)
         Set(entity, nameof(TrainingRunRow.PrimaryMetric), update.PrimaryMetric);
         Set(entity, nameof(TrainingRunRow.PrimaryMetricValue), update.PrimaryMetricValue);
         Set(entity, nameof(TrainingRunRow.PromotionDecision), update.PromotionDecision);
+        Set(entity, nameof(TrainingRunRow.Drift), update.Drift);
         if (update.IsStart)
         {
             entity[nameof(TrainingRunRow.StartedAt)] = update.At;

@@ -29,6 +29,9 @@ public sealed record RunUpdate(string JobId, string Status, string? Step, int Pr
     /// <summary>Why the version did or did not become current.</summary>
     public string? PromotionDecision { get; init; }
 
+    /// <summary>The dataset's drift from the current version (the <c>Drift</c> column's JSON), once ingest measured it.</summary>
+    public string? Drift { get; init; }
+
     /// <summary>Whether this update starts the run (sets <c>StartedAt</c>).</summary>
     public bool IsStart { get; init; }
 }

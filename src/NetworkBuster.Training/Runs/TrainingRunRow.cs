@@ -60,6 +60,9 @@ public sealed class TrainingRunRow : ITableEntity
 
     public string? PromotionDecision { get; set; }
 
+    /// <summary>The dataset's drift from the current version: max PSI, level, top features (JSON).</summary>
+    public string? Drift { get; set; }
+
     /// <summary>The register execution that holds the right to allocate this job's version (Durable may run it twice).</summary>
     public string? RegistrationClaim { get; set; }
 

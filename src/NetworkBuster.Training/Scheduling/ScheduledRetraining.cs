@@ -17,9 +17,10 @@ public sealed record ScheduledFire(DateTime Slot, ScheduledPlan Plan, Admission?
 /// <param name="planner">Plans the slot's job.</param>
 /// <param name="admission">Admits it.</param>
 /// <param name="runs">Run rows (for Skipped).</param>
+/// <param name="webhooks">Tells the webhook about Skipped runs.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Logger.</param>
-public sealed class ScheduledRetraining(ScheduledJobPlanner planner, JobAdmission admission, RunStore runs, TimeProvider time, ILogger<ScheduledRetraining> logger)
+public sealed class ScheduledRetraining(ScheduledJobPlanner planner, JobAdmission admission, RunStore runs, Notifications.WebhookSender webhooks, TimeProvider time, ILogger<ScheduledRetraining> logger)
 {
     /// <summary>Handles a fire at <paramref name="utcNow"/>.</summary>
     public async Task<ScheduledFire> FireAsync(RetrainingSchedule schedule, DateTime utcNow, CancellationToken cancellationToken = default)
@@ -30,10 +31,17 @@ public sealed class ScheduledRetraining(ScheduledJobPlanner planner, JobAdmissio
         if (plan.Job is null)
         {
             var now = time.GetUtcNow();
-            await runs.CreateOrGetAsync(
+            var (_, created) = await runs.CreateOrGetAsync(
                 new TrainingRunRow { JobId = plan.JobId, Model = schedule.Preset.Name, Status = RunStatus.Skipped, Trigger = RunTrigger.Timer, Progress = 100, ErrorMessage = plan.SkipReason, CreatedAt = now, CompletedAt = now },
                 cancellationToken);
             logger.LogInformation("Timer for {Model} slot {Slot:u}: skipped, {Reason}", schedule.Preset.Name, slot, plan.SkipReason);
+            if (created)
+            {
+                await webhooks.SendAsync(
+                    [new Notifications.TrainingEvent(Notifications.TrainingEventTypes.RunSkipped, plan.JobId, schedule.Preset.Name, now) { Status = RunStatus.Skipped, ErrorMessage = plan.SkipReason }],
+                    null,
+                    cancellationToken);
+            }
             return new ScheduledFire(slot, plan, null);
         }
 

@@ -54,6 +54,18 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
         }
     }
 
+    /// <summary>
+    /// Maps a CSV to a version's snapshot rows exactly as scoring does, into <c>rows.rows</c> in <paramref name="folder"/>
+    /// (for drift checks); whether the CSV had the label column (else the label is a placeholder).
+    /// </summary>
+    public static async Task<(string Path, long Rows, long BadRows, bool HasLabel)> MapRowsAsync(SnapshotSchema schema, Stream input, string folder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var (rows, bad, _, header) = await MapAsync(schema, input, folder, cancellationToken);
+        bool hasLabel = header.Split(',').Any(h => string.Equals(h.Trim('"'), schema.Label, StringComparison.OrdinalIgnoreCase));
+        return (Path.Combine(folder, "rows.rows"), rows, bad, hasLabel);
+    }
+
     private static async Task<(long Rows, long Bad, List<string> FirstBad, string Header)> MapAsync(SnapshotSchema schema, Stream input, string folder, CancellationToken cancellationToken)
     {
         // The ingest step's reader: the same quoting rules and record limit (wide rows fit, a runaway quote is named).

@@ -4,6 +4,7 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Drift;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Storage;
@@ -18,8 +19,9 @@ namespace NetworkBuster.Training.Steps;
 /// <param name="storage">The storage account.</param>
 /// <param name="snapshots">Where snapshots go.</param>
 /// <param name="options">Ingest limits.</param>
+/// <param name="profiler">Profiles the train split and measures its drift from the current version.</param>
 /// <param name="logger">Logger.</param>
-public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapshots, IngestOptions options, ILogger<DatasetIngestor> logger)
+public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapshots, IngestOptions options, DatasetProfiler profiler, ILogger<DatasetIngestor> logger)
 {
     private const int ReportedBadLines = 5;
 
@@ -69,10 +71,11 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 CheckClasses(job, spec, rows, store.Positives);
                 var manifest = new SnapshotManifest(store.Schema, rows, notes);
                 await snapshots.UploadAsync(job.JobId, folder, manifest, cancellationToken);
+                var drift = await profiler.ProfileAsync(job, folder, manifest, cancellationToken);
                 logger.LogInformation(
                     "Ingested {Dataset} for {JobId}: {Train}/{Validation}/{Test} rows, {BadRows} bad, {Bytes} bytes",
                     job.Dataset, job.JobId, rows[SplitName.Train], rows[SplitName.Validation], rows[SplitName.Test], bad.Count, bytes);
-                return new IngestOutput(job.JobId, rows[SplitName.Train], rows[SplitName.Validation], rows[SplitName.Test], bad.Count, sha256, etag, bytes);
+                return new IngestOutput(job.JobId, rows[SplitName.Train], rows[SplitName.Validation], rows[SplitName.Test], bad.Count, sha256, etag, bytes) { Drift = drift };
             }
             finally
             {

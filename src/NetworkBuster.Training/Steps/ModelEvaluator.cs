@@ -72,7 +72,10 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
                 throw new TrainingException(ErrorCode.TrainingFailed, $"The test split of '{job.Dataset}' does not define {primary.Name} (e.g. only one class in {ingest.TestRows} test rows).");
             }
 
-            var insights = Insights(ml, job, manifest, candidate, primary, metrics, crossValidated is null ? train : null, validation, holdout, holdoutRows);
+            var insights = Insights(ml, job, manifest, candidate, primary, metrics, crossValidated is null ? train : null, validation, holdout, holdoutRows) with
+            {
+                Curves = crossValidated is null ? CurveCalculator.FromScored(candidate.Transform(test), trained.DecisionThreshold) : null,
+            };
             var current = await registry.GetCurrentAsync(job.Model, cancellationToken);
             double? baseline = current is null || current.JobId == job.JobId ? null
                 : crossValidated is not null && current.DatasetSha256 == ingest.DatasetSha256 ? current.PrimaryMetricValue

@@ -3,14 +3,16 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Drift;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Reports;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Steps;
 
 /// <summary>
-/// The register step: claims the next version row, publishes <c>model.zip</c> and <c>metadata.json</c> to
+/// The register step: claims the next version row, publishes <c>profile.json</c>, <c>report.html</c>, <c>model.zip</c> and <c>metadata.json</c> to
 /// <c>ml-models/{model}/v{version}/</c>, and promotes when the gate said so. Idempotent per job id.
 /// </summary>
 /// <param name="storage">The storage account.</param>
@@ -42,10 +44,11 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         var modelBlob = models.ModelBlob(job.Model, row.Version);
         if (!await modelBlob.ExistsAsync(cancellationToken))
         {
-            // A schema too wide for the row goes first, so a model zip in place means its schema is too.
+            // A schema too wide for the row and the report go first, so a model zip in place means they are too.
+            var manifest = await snapshots.GetManifestAsync(input.Ingest.SnapshotPrefix, cancellationToken);
             if (row.InputSchemaBlob is not null)
             {
-                await using var schema = new MemoryStream(SchemaBytes((await snapshots.GetManifestAsync(input.Ingest.SnapshotPrefix, cancellationToken)).Schema));
+                await using var schema = new MemoryStream(SchemaBytes(manifest.Schema));
                 var (sha, _) = await ModelStore.UploadAsync(models.SchemaBlob(job.Model, row.Version), schema, cancellationToken);
                 if (!string.Equals(sha, row.InputSchemaSha256, StringComparison.OrdinalIgnoreCase))
                 {
@@ -53,6 +56,8 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
                 }
             }
 
+            await PublishProfileAsync(row, input, cancellationToken);
+            await UploadReportAsync(row, manifest.Schema.Task, input, cancellationToken);
             await using var staged = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(input.Train.ModelBlob), input.Train.ModelSha256, cancellationToken);
             await ModelStore.UploadAsync(modelBlob, staged, cancellationToken);
             await models.MetadataBlob(job.Model, row.Version).UploadAsync(BinaryData.FromObjectAsJson(Metadata(row, input), PipelineJson.Options), overwrite: true, cancellationToken);
@@ -147,8 +152,44 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
             FeatureImportance = insights is null ? null : JsonSerializer.Serialize(insights.FeatureImportance.Take(10).ToDictionary(f => f.Feature, f => f.Importance)),
             Baselines = insights is null ? null : JsonSerializer.Serialize(insights.Baselines),
             Bottlenecks = insights?.PerformanceReport is { } report ? JsonSerializer.Serialize(report.Compact()) : null,
+            Drift = ingest.Drift?.ToColumn(),
             CreatedAt = time.GetUtcNow(),
         };
+    }
+
+    // The train split's profile, staged by ingest, becomes the next jobs' drift reference.
+    private async Task PublishProfileAsync(ModelVersionRow row, RegisterInput input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var staged = await storage.Staging.GetBlobClient(DatasetProfiler.StagedProfileBlob(input.Ingest.SnapshotPrefix)).DownloadContentAsync(cancellationToken);
+            await storage.Models.GetBlobClient(ModelVersionRow.ProfileBlobOf(row.Model, row.Version)).UploadAsync(staged.Value.Content, overwrite: true, cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            logger.LogWarning("No staged profile for {JobId}; {Model}:{Version} registers without profile.json", input.Job.JobId, row.Model, row.Version);
+        }
+    }
+
+    private async Task UploadReportAsync(ModelVersionRow row, ModelTask task, RegisterInput input, CancellationToken cancellationToken)
+    {
+        string html;
+        try
+        {
+            html = ReportHtml.Render(ModelReportBuilder.From(row, task, input));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException or FormatException)
+        {
+            // The report is for people; a version it cannot draw is still a trained, evaluated version.
+            logger.LogError(ex, "Could not render the report of {Model}:{Version}; registering without it", row.Model, row.Version);
+            return;
+        }
+
+        var blob = models.ReportBlob(row.Model, row.Version);
+        await blob.UploadAsync(BinaryData.FromString(html), new Azure.Storage.Blobs.Models.BlobUploadOptions
+        {
+            HttpHeaders = new Azure.Storage.Blobs.Models.BlobHttpHeaders { ContentType = "text/html; charset=utf-8" },
+        }, cancellationToken);
     }
 
     private static byte[] SchemaBytes(SnapshotSchema schema) => JsonSerializer.SerializeToUtf8Bytes(schema, PipelineJson.Options);
@@ -180,5 +221,9 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         row.CreatedAt,
         Insights = input.Evaluation.InsightsJson is { } insights ? JsonDocument.Parse(insights).RootElement : (JsonElement?)null,
         Search = input.Train.SearchJson is { } search ? JsonDocument.Parse(search).RootElement : (JsonElement?)null,
+        input.Train.Curve,
+        Report = ModelVersionRow.ReportBlobOf(row.Model, row.Version),
+        Profile = ModelVersionRow.ProfileBlobOf(row.Model, row.Version),
+        input.Ingest.Drift,
     };
 }

@@ -134,6 +134,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                 CrossValidation = crossValidation,
                 DecisionThreshold = threshold?.Value,
                 ThresholdSource = threshold?.Source,
+                Curve = stopped is { Curve.Count: > 0 } ? TrainingCurve.From(stopped.Metric, stopped.Curve, stopped.Rounds) : null,
             };
         }
         finally

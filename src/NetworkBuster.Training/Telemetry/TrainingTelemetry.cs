@@ -16,6 +16,7 @@ public sealed class TrainingTelemetry : IDisposable
     private readonly Histogram<double> _stepSeconds;
     private readonly Histogram<long> _rows;
     private readonly Histogram<double> _primaryMetric;
+    private readonly Histogram<double> _drift;
 
     /// <summary>Creates the instruments.</summary>
     public TrainingTelemetry(IMeterFactory meters)
@@ -25,6 +26,7 @@ public sealed class TrainingTelemetry : IDisposable
         _runs = _meter.CreateCounter<long>("nbtraining.runs", description: "Training runs that ended, by status");
         _stepSeconds = _meter.CreateHistogram<double>("nbtraining.step.duration", "s", "Wall time of one workflow step");
         _rows = _meter.CreateHistogram<long>("nbtraining.rows", description: "Usable rows ingested per job");
+        _drift = _meter.CreateHistogram<double>("nbtraining.drift.psi", description: "PSI of each of a new dataset's most drifted features against the current version's profile");
         _primaryMetric = _meter.CreateHistogram<double>("nbtraining.model.primary_metric", description: "Primary metric of each registered version on its test split");
     }
 
@@ -42,6 +44,16 @@ public sealed class TrainingTelemetry : IDisposable
     /// <summary>A version was registered.</summary>
     public void VersionRegistered(string model, string metric, double value) =>
         _primaryMetric.Record(value, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("metric", metric));
+
+    /// <summary>Records the PSI of each reported feature of a dataset's drift, by model and feature.</summary>
+    public void DriftMeasured(string model, IEnumerable<(string Feature, double Psi)> features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        foreach (var (feature, psi) in features)
+        {
+            _drift.Record(psi, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("feature", feature));
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

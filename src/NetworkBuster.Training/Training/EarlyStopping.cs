@@ -17,6 +17,9 @@ public sealed record StoppedRounds(int Rounds, int Cap, int Patience, string Met
 {
     /// <summary>The watched metric on the validation split at <see cref="Rounds"/>.</summary>
     public double Value { get; init; } = double.NaN;
+
+    /// <summary>The watched metric on the validation split after each round (entry k: k + 1 rounds), for the report.</summary>
+    public IReadOnlyList<double> Curve { get; init; } = [];
 }
 
 /// <summary>
@@ -56,8 +59,9 @@ public static class EarlyStopping
         var featurizer = TrainerFactory.Featurize(ml, schema, linear: false).Fit(train);
         var (t, v) = (featurizer.Transform(train), featurizer.Transform(validation));
         var capped = new Dictionary<string, double>(hyperparameters) { ["numberOfTrees"] = cap };
-        var best = StagedEnsemble.Read(v).Best(EnsembleOf(FitBooster(ml, schema.Task, trainer, capped, patience, primary, t, v)), schema.Task, primary, patience);
-        return new StoppedRounds(Math.Clamp(best.Rounds, 1, cap), cap, patience, best.Metric) { Value = best.Value };
+        var curve = StagedEnsemble.Read(v).Curve(EnsembleOf(FitBooster(ml, schema.Task, trainer, capped, patience, primary, t, v)), schema.Task, primary, patience);
+        var best = StagedEnsemble.BestOf(curve, StagedEnsemble.Watched(schema.Task, primary), patience);
+        return new StoppedRounds(Math.Clamp(best.Rounds, 1, cap), cap, patience, best.Metric) { Value = best.Value, Curve = curve };
     }
 
     /// <summary>
@@ -83,7 +87,7 @@ public static class EarlyStopping
         int length = curves.Max(c => c.Length);
         var mean = Enumerable.Range(0, length).Select(k => curves.Average(c => c.Length == 0 ? double.NaN : c[Math.Min(k, c.Length - 1)])).ToList();
         var best = StagedEnsemble.BestOf(mean, StagedEnsemble.Watched(schema.Task, primary));
-        return new StoppedRounds(Math.Clamp(best.Rounds, 1, cap), cap, patience, best.Metric) { Value = best.Value };
+        return new StoppedRounds(Math.Clamp(best.Rounds, 1, cap), cap, patience, best.Metric) { Value = best.Value, Curve = mean };
     }
 
     /// <summary>The tree ensemble inside a fitted booster (calibrated binary models included).</summary>

@@ -53,6 +53,9 @@ public static class ActivityNames
 
     /// <summary>Delete a failed job's staging files.</summary>
     public const string Cleanup = "Cleanup";
+
+    /// <summary>Tell the webhooks how the run ended (never fails).</summary>
+    public const string Notify = "Notify";
 }
 
 /// <summary>An activity failed after its retries (transient errors that did not clear).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
+using NetworkBuster.Training.Notifications;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Steps;
@@ -19,6 +20,7 @@ namespace NetworkBuster.Training.Workflow;
 /// <param name="runs">Run rows.</param>
 /// <param name="snapshots">Staging files.</param>
 /// <param name="telemetry">Step durations, rows, runs, metrics.</param>
+/// <param name="webhooks">Run events to webhooks.</param>
 /// <param name="logger">Logger.</param>
 public sealed class TrainingActivities(
     DatasetIngestor ingestor,
@@ -28,6 +30,7 @@ public sealed class TrainingActivities(
     RunStore runs,
     SnapshotStore snapshots,
     TrainingTelemetry telemetry,
+    WebhookSender webhooks,
     ILogger<TrainingActivities> logger)
 {
     /// <summary>The ingest activity.</summary>
@@ -39,6 +42,10 @@ public sealed class TrainingActivities(
         if (result.Value is { } output)
         {
             telemetry.RowsIngested(input.Job.Model, output.TrainRows + output.ValidationRows + output.TestRows);
+            if (output.Drift is { } drift)
+            {
+                telemetry.DriftMeasured(input.Job.Model, drift.Features.Select(f => (f.Feature, f.Psi)));
+            }
         }
 
         return result;
@@ -93,6 +100,13 @@ public sealed class TrainingActivities(
         return true;
     }
 
+    /// <summary>The notify activity: the events to the webhooks; how many deliveries succeeded. Never throws.</summary>
+    public Task<int> NotifyAsync(NotifyInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return webhooks.SendAsync(input.Events, input.Target, cancellationToken);
+    }
+
     /// <summary>Dispatches an activity by name (used by the local host; Durable binds each function directly).</summary>
     public async Task<object> InvokeAsync(string name, object input, CancellationToken cancellationToken) => name switch
     {
@@ -102,6 +116,7 @@ public sealed class TrainingActivities(
         ActivityNames.Register => await RegisterAsync((RegisterInput)input, cancellationToken),
         ActivityNames.RecordRun => await RecordRunAsync((RunUpdate)input, cancellationToken),
         ActivityNames.Cleanup => await CleanupAsync((string)input, cancellationToken),
+        ActivityNames.Notify => await NotifyAsync((NotifyInput)input, cancellationToken),
         _ => throw new ArgumentException($"Unknown activity '{name}'.", nameof(name)),
     };
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Notifications;
 using NetworkBuster.Training.Runs;
 
 namespace NetworkBuster.Training.Workflow;
@@ -30,6 +31,7 @@ public static class TrainingWorkflow
         var job = input.Job;
         var deadline = context.CurrentUtc.AddMinutes(job.TimeoutMinutes);
         string step = RunStep.Ingest;
+        DriftReport? drift = null;
         try
         {
             var ingest = await StepAsync(
@@ -41,14 +43,15 @@ public static class TrainingWorkflow
                 return await FailAsync(context, job, step, ingest.Failure!);
             }
 
+            drift = snapshot.Drift;
             step = RunStep.Train;
             var train = await StepAsync(
                 context,
-                new RunUpdate(job.JobId, RunStatus.Running, step, 30, context.CurrentUtc),
+                new RunUpdate(job.JobId, RunStatus.Running, step, 30, context.CurrentUtc) { Drift = drift?.ToColumn() },
                 () => context.CallActivityAsync<StepResult<TrainOutput>>(ActivityNames.Train, new TrainInput(job, snapshot) { Deadline = deadline }, deadline));
             if (train.Value is not { } model)
             {
-                return await FailAsync(context, job, step, train.Failure!);
+                return await FailAsync(context, job, step, train.Failure!, drift);
             }
 
             step = RunStep.Evaluate;
@@ -58,7 +61,7 @@ public static class TrainingWorkflow
                 () => context.CallActivityAsync<StepResult<EvaluateOutput>>(ActivityNames.Evaluate, new EvaluateInput(job, snapshot, model) { Deadline = deadline }, deadline));
             if (evaluate.Value is not { } evaluation)
             {
-                return await FailAsync(context, job, step, evaluate.Failure!);
+                return await FailAsync(context, job, step, evaluate.Failure!, drift);
             }
 
             step = RunStep.Register;
@@ -68,7 +71,7 @@ public static class TrainingWorkflow
                 () => context.CallActivityAsync<StepResult<RegisterOutput>>(ActivityNames.Register, new RegisterInput(job, context.InstanceId, snapshot, model, evaluation), deadline));
             if (register.Value is not { } registered)
             {
-                return await FailAsync(context, job, step, register.Failure!);
+                return await FailAsync(context, job, step, register.Failure!, drift);
             }
 
             await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Succeeded, step, 100, context.CurrentUtc)
@@ -79,15 +82,16 @@ public static class TrainingWorkflow
                 PromotionDecision = (registered.IsCurrent ? "current: " : "not current: ") + evaluation.Decision,
             });
             context.Logger.LogInformation("Training run {JobId} for {Model} finished {Status} with version {Version}", job.JobId, job.Model, RunStatus.Succeeded, registered.Version);
+            await NotifyAsync(context, job, RunEvents.Succeeded(job, registered, evaluation, context.CurrentUtc, drift));
             return new WorkflowResult(RunStatus.Succeeded, registered.Version, registered.IsCurrent, null);
         }
         catch (ActivityFailedException ex)
         {
-            return await FailAsync(context, job, step, new JobFailure(ex.Code, $"{ex.Activity} failed after retries: {ex.Message}"));
+            return await FailAsync(context, job, step, new JobFailure(ex.Code, $"{ex.Activity} failed after retries: {ex.Message}"), drift);
         }
         catch (StepTimeoutException)
         {
-            return await FailAsync(context, job, step, new JobFailure(ErrorCode.Timeout, $"Expected the job to finish within timeoutMinutes={job.TimeoutMinutes}, but it was still in step '{step}' at the deadline."));
+            return await FailAsync(context, job, step, new JobFailure(ErrorCode.Timeout, $"Expected the job to finish within timeoutMinutes={job.TimeoutMinutes}, but it was still in step '{step}' at the deadline."), drift);
         }
     }
 
@@ -103,7 +107,7 @@ public static class TrainingWorkflow
         return await result;
     }
 
-    private static async Task<WorkflowResult> FailAsync(IWorkflowContext context, TrainingJob job, string step, JobFailure failure)
+    private static async Task<WorkflowResult> FailAsync(IWorkflowContext context, TrainingJob job, string step, JobFailure failure, DriftReport? drift = null)
     {
         try
         {
@@ -122,6 +126,23 @@ public static class TrainingWorkflow
             ErrorMessage = failure.Message,
         });
         context.Logger.LogWarning("Training run {JobId} for {Model} finished {Status} in {Step}: {ErrorCode} {ErrorMessage}", job.JobId, job.Model, RunStatus.Failed, step, failure.Code, failure.Message);
+        await NotifyAsync(context, job, RunEvents.Failed(job, failure, context.CurrentUtc, drift));
         return new WorkflowResult(RunStatus.Failed, null, false, failure);
+    }
+
+    /// <summary>
+    /// Tells the webhooks, after the run row already says how the run ended: the activity never throws and gives up
+    /// after its retries, and even its failure here only logs, so a webhook never changes or holds the outcome.
+    /// </summary>
+    private static async Task NotifyAsync(IWorkflowContext context, TrainingJob job, IReadOnlyList<TrainingEvent> events)
+    {
+        try
+        {
+            await context.CallActivityAsync<int>(ActivityNames.Notify, new NotifyInput(events, job.Notify), context.CurrentUtc.AddMinutes(5));
+        }
+        catch (Exception ex) when (ex is ActivityFailedException or StepTimeoutException)
+        {
+            context.Logger.LogWarning("Could not notify about {JobId}: {ErrorMessage}", job.JobId, ex.Message);
+        }
     }
 }

@@ -36,7 +36,7 @@ public class FunctionsMetadataTests
             nameof(RetrainingTimerFunctions.RetrainVisitorBehavior), nameof(RetrainingTimerFunctions.RetrainSustainability),
             nameof(RetrainingTimerFunctions.RetrainPerformanceOptimizer), nameof(RetrainingTimerFunctions.RetrainContentRecommender),
             nameof(RetrainingTimerFunctions.ReconcileRuns), TrainingOrchestration.Name,
-            ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.RecordRun, ActivityNames.Cleanup,
+            ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.RecordRun, ActivityNames.Cleanup, ActivityNames.Notify,
         ];
         Assert.Equal(expected.Order(), Functions.Keys.Order());
         Assert.Equal(TrainingOrchestration.Name, nameof(TrainingOrchestrator));

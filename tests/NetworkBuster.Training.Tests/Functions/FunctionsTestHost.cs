@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NetworkBuster.Training.Admissions;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Functions;
+using NetworkBuster.Training.Notifications;
 using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Tests.Infrastructure;
@@ -81,6 +82,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
                 host.AddActivity<RegisterInput, StepResult<RegisterOutput>>(registry, nameof(activities.Register), input => activities.Register(input, CancellationToken.None));
                 host.AddActivity<RunUpdate, bool>(registry, nameof(activities.RecordRun), input => activities.RecordRun(input, CancellationToken.None));
                 host.AddActivity<string, bool>(registry, nameof(activities.Cleanup), input => activities.Cleanup(input, CancellationToken.None));
+                host.AddActivity<NotifyInput, int>(registry, nameof(activities.Notify), input => activities.Notify(input, CancellationToken.None));
             },
             new DurableTaskTestHostOptions { Port = LoopbackPort.Free(), LoggerFactory = Environment.GetEnvironmentVariable("NBTRAIN_TEST_DURABLE_LOGS") is null ? NullLoggerFactory.Instance : Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug)) });
         return host;

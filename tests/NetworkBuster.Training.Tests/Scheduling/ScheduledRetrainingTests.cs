@@ -71,10 +71,15 @@ public class ScheduledRetrainingTests(AzuriteFixture azurite) : IClassFixture<Az
             await azurite.Storage.Datasets.DeleteBlobAsync(blob.Name);
         }
 
-        var empty = await Retraining.FireAsync(Hourly, new DateTime(2025, 1, 15, 10, 30, 0));
+        using var webhook = new WebhookListener();
+        var notifying = Pipeline.Services(azurite.ConnectionString, new Dictionary<string, string?> { ["Training:Notifications:WebhookUrl"] = webhook.Url }).GetRequiredService<ScheduledRetraining>();
+        var empty = await notifying.FireAsync(Hourly, new DateTime(2025, 1, 15, 10, 30, 0));
         Assert.Null(empty.Admission);
         Assert.Contains("no dataset", empty.Plan.SkipReason, StringComparison.Ordinal);
         Assert.Equal(RunStatus.Skipped, (await new RunStore(azurite.Storage).GetAsync("performance-optimizer-20250115100500"))!.Status);
+        var skipped = System.Text.Json.JsonDocument.Parse(Assert.Single(webhook.Requests).Body).RootElement;
+        Assert.Equal(("networkbuster.training.run.skipped", "performance-optimizer-20250115100500/run.skipped"), (skipped.GetProperty("type").GetString(), skipped.GetProperty("id").GetString()));
+        Assert.Contains("no dataset", skipped.GetProperty("data").GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
 
         await TestData.UploadPerformanceAsync(azurite.Storage, rows: 600, seed: 1);
         await Task.Delay(1100);

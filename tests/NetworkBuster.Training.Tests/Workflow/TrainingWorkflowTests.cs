@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Jobs;
+using NetworkBuster.Training.Notifications;
 using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Workflow;
 
@@ -25,7 +26,7 @@ public class TrainingWorkflowTests
 
         var result = await TrainingWorkflow.RunAsync(context, new WorkflowInput(Job));
 
-        Assert.Equal([ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register], context.Calls);
+        Assert.Equal([ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.Notify], context.Calls);
         Assert.Equal((RunStatus.Succeeded, 4), (result.Status, result.Version));
         var last = context.Reports[^1];
         Assert.Equal((RunStatus.Succeeded, 100, 4, "RMSE", 3.0), (last.Status, last.Progress, last.Version, last.PrimaryMetric, last.PrimaryMetricValue));
@@ -52,7 +53,7 @@ public class TrainingWorkflowTests
 
         var result = await TrainingWorkflow.RunAsync(context, new WorkflowInput(Job));
 
-        Assert.Equal([ActivityNames.Ingest, ActivityNames.Cleanup], context.Calls);
+        Assert.Equal([ActivityNames.Ingest, ActivityNames.Cleanup, ActivityNames.Notify], context.Calls);
         Assert.Equal(RunStatus.Failed, result.Status);
         var last = context.Reports[^1];
         Assert.Equal((RunStatus.Failed, RunStep.Ingest, "SchemaMismatch"), (last.Status, last.Step, last.ErrorCode));
@@ -83,6 +84,45 @@ public class TrainingWorkflowTests
         Assert.Equal(ErrorCode.Timeout, result.Failure!.Code);
         Assert.Contains("timeoutMinutes=10", context.Reports[^1].ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(RunStep.Evaluate, context.Reports[^1].Step);
+    }
+
+    [Fact]
+    public async Task Run_Succeeded_NotifiesAfterTheRunRow_WithTheRunAndThePromotion()
+    {
+        var context = new ScriptedContext();
+
+        await TrainingWorkflow.RunAsync(context, new WorkflowInput(Job with { Notify = "https://hooks.example.com/t" }));
+
+        var notify = Assert.IsType<NotifyInput>(context.Inputs[ActivityNames.Notify]);
+        Assert.Equal("https://hooks.example.com/t", notify.Target);
+        Assert.Equal([TrainingEventTypes.RunSucceeded, TrainingEventTypes.VersionPromoted], notify.Events.Select(e => e.Type));
+        var succeeded = notify.Events[0];
+        Assert.Equal(("wf-1", "performance-optimizer", 4, RunStatus.Succeeded, "RMSE", 3.0), (succeeded.JobId, succeeded.Model, succeeded.Version, succeeded.Status, succeeded.PrimaryMetric, succeeded.PrimaryMetricValue));
+        Assert.Equal("ml-models/performance-optimizer/v4/report.html", succeeded.Links!["report"]);
+        Assert.Equal("wf-1/run.succeeded/v4", succeeded.Id);
+    }
+
+    [Fact]
+    public async Task Run_NotifyActivityFails_TheRunStillSucceeds()
+    {
+        var context = new ScriptedContext { Throw = (ActivityNames.Notify, new ActivityFailedException(ActivityNames.Notify, ErrorCode.StorageUnavailable, "host stopping")) };
+
+        var result = await TrainingWorkflow.RunAsync(context, new WorkflowInput(Job));
+
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        Assert.Equal(RunStatus.Succeeded, context.Reports[^1].Status);
+    }
+
+    [Fact]
+    public async Task Run_Failed_NotifiesTheCodeAndMessage()
+    {
+        var context = new ScriptedContext { Ingest = StepResult.Fail<IngestOutput>(new JobFailure(ErrorCode.DatasetNotFound, "Expected the dataset blob")) };
+
+        await TrainingWorkflow.RunAsync(context, new WorkflowInput(Job));
+
+        var failed = Assert.Single(Assert.IsType<NotifyInput>(context.Inputs[ActivityNames.Notify]).Events);
+        Assert.Equal((TrainingEventTypes.RunFailed, RunStatus.Failed, "DatasetNotFound"), (failed.Type, failed.Status, failed.ErrorCode));
+        Assert.StartsWith("Expected the dataset blob", failed.ErrorMessage, StringComparison.Ordinal);
     }
 
     private sealed class ScriptedContext : IWorkflowContext
@@ -123,6 +163,7 @@ public class TrainingWorkflowTests
                 ActivityNames.Train => StepResult.Ok(Trained),
                 ActivityNames.Evaluate => StepResult.Ok(Evaluated),
                 ActivityNames.Register => StepResult.Ok(new RegisterOutput(4, true, "available")),
+                ActivityNames.Notify => 1,
                 _ => true,
             };
             return Task.FromResult((TResult)result);
