@@ -11,7 +11,8 @@ namespace NetworkBuster.Training.Cli.Benchmarks;
 /// <param name="IngestSeconds">DatasetIngestor.IngestAsync, end to end (download, hash, parse, split, snapshot upload).</param>
 /// <param name="DownloadSeconds">A plain download of the same blob read to the end (the mean of one before and one after the ingest).</param>
 /// <param name="ParseSeconds">The parse reference: a bare Sylvan typed read of the same bytes from a local file (<see cref="ParseReference"/>; the mean of one before and one after the ingest).</param>
-public sealed record IngestMeasurement(long Bytes, long Rows, double IngestSeconds, double DownloadSeconds, double ParseSeconds)
+/// <param name="IngestCpuSeconds">CPU time this process spent during the ingest (all its threads; Azurite's is not counted).</param>
+public sealed record IngestMeasurement(long Bytes, long Rows, double IngestSeconds, double DownloadSeconds, double ParseSeconds, double IngestCpuSeconds)
 {
     /// <summary>Parse reference throughput, MB per second.</summary>
     public double ParseMBps => Bytes / 1e6 / ParseSeconds;
@@ -49,13 +50,17 @@ public sealed class IngestBenchmark(StorageClients storage, DatasetIngestor inge
             }
 
             var job = BenchmarkData.Job("bench-ingest-" + Guid.NewGuid().ToString("N")[..8], name);
+            using var self = Process.GetCurrentProcess();
+            var cpu = self.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             await ingestor.IngestAsync(job, cancellationToken);
             double ingest = watch.Elapsed.TotalSeconds;
+            self.Refresh();
+            double ingestCpu = (self.TotalProcessorTime - cpu).TotalSeconds;
             await snapshots.DeleteAsync(job.JobId, cancellationToken);
             double downloadAfter = await DownloadAsync(name, cancellationToken);
             var (parseAfter, _) = ParseReference.Run(local);
-            return new IngestMeasurement(size, rows, ingest, (downloadBefore + downloadAfter) / 2, (parseBefore + parseAfter) / 2);
+            return new IngestMeasurement(size, rows, ingest, (downloadBefore + downloadAfter) / 2, (parseBefore + parseAfter) / 2, ingestCpu);
         }
         finally
         {
