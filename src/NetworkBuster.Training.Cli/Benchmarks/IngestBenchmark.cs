@@ -11,8 +11,9 @@ namespace NetworkBuster.Training.Cli.Benchmarks;
 /// <param name="IngestSeconds">DatasetIngestor.IngestAsync, end to end (download, hash, parse, split, snapshot upload).</param>
 /// <param name="DownloadSeconds">A plain download of the same blob read to the end (the mean of one before and one after the ingest).</param>
 /// <param name="ParseSeconds">The parse reference: a bare Sylvan typed read of the same bytes from a local file (<see cref="ParseReference"/>; the mean of one before and one after the ingest).</param>
+/// <param name="SnapshotBytes">The split snapshots ingest wrote to staging.</param>
 /// <param name="IngestCpuSeconds">CPU time this process spent during the ingest (all its threads; Azurite's is not counted).</param>
-public sealed record IngestMeasurement(long Bytes, long Rows, double IngestSeconds, double DownloadSeconds, double ParseSeconds, double IngestCpuSeconds)
+public sealed record IngestMeasurement(long Bytes, long Rows, double IngestSeconds, double DownloadSeconds, double ParseSeconds, double IngestCpuSeconds, long SnapshotBytes)
 {
     /// <summary>Parse reference throughput, MB per second.</summary>
     public double ParseMBps => Bytes / 1e6 / ParseSeconds;
@@ -57,10 +58,16 @@ public sealed class IngestBenchmark(StorageClients storage, DatasetIngestor inge
             double ingest = watch.Elapsed.TotalSeconds;
             self.Refresh();
             double ingestCpu = (self.TotalProcessorTime - cpu).TotalSeconds;
+            long snapshotBytes = 0;
+            await foreach (var blob in storage.Staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, job.JobId + "/", cancellationToken))
+            {
+                snapshotBytes += blob.Properties.ContentLength ?? 0;
+            }
+
             await snapshots.DeleteAsync(job.JobId, cancellationToken);
             double downloadAfter = await DownloadAsync(name, cancellationToken);
             var (parseAfter, _) = ParseReference.Run(local);
-            return new IngestMeasurement(size, rows, ingest, (downloadBefore + downloadAfter) / 2, (parseBefore + parseAfter) / 2, ingestCpu);
+            return new IngestMeasurement(size, rows, ingest, (downloadBefore + downloadAfter) / 2, (parseBefore + parseAfter) / 2, ingestCpu, snapshotBytes);
         }
         finally
         {

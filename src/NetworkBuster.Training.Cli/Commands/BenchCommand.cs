@@ -130,7 +130,7 @@ internal static class BenchCommand
                         "parse reference: bare Sylvan typed read of the same bytes, local file",
                         "ratio ≥ 0.5",
                         m.IngestMBps / m.ParseMBps >= 0.5,
-                        string.Create(CultureInfo.InvariantCulture, $"ingest {m.IngestSeconds:0.0} s incl. download, hashing and snapshot upload ({m.IngestCpuSeconds:0.0} s CPU in this process); parse reference {m.ParseSeconds:0.0} s; plain download {m.DownloadMBps:N0} MB/s ({m.IngestMBps / m.DownloadMBps:0.00}×) (references: mean of before and after)")));
+                        string.Create(CultureInfo.InvariantCulture, $"ingest {m.IngestSeconds:0.0} s incl. download, hashing and snapshot upload ({m.IngestCpuSeconds:0.0} s CPU in this process; snapshots {m.SnapshotBytes / 1e6:N0} MB); parse reference {m.ParseSeconds:0.0} s; plain download {m.DownloadMBps:N0} MB/s ({m.IngestMBps / m.DownloadMBps:0.00}×) (references: mean of before and after)")));
                 }
             });
             await Group(BenchSettings.Trainers, async () =>

@@ -96,13 +96,10 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
         return (_rows, validationFrom, testFrom);
     }
 
+    // The outputs are flushed by Finish only: after a failure what they hold is discarded, and a flush into an
+    // upload that already failed would hide the failure being reported.
     public void Dispose()
     {
-        foreach (var output in _outputs)
-        {
-            output.Dispose();
-        }
-
         _deferred?.Dispose();
         _file?.Dispose();
     }
