@@ -163,7 +163,7 @@ internal static class BenchCommand
             if (settings.Runs(BenchSettings.Overhead) || settings.Runs(BenchSettings.Latency))
             {
                 await host.StartAsync(cancellationToken);
-                var bench = new HostBenchmarks(host, settings, Progress);
+                using var bench = new HostBenchmarks(host, settings, Progress);
                 try
                 {
                     await Group(BenchSettings.Overhead, async () =>
