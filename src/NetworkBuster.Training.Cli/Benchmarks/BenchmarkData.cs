@@ -3,6 +3,7 @@ using Azure.Storage.Blobs.Models;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Storage;
+using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Cli.Benchmarks;
 
@@ -44,7 +45,17 @@ public static class BenchmarkData
         Spec: null,
         new SplitSpec());
 
-    /// <summary>A queue message for a <c>performance-optimizer</c> job with the preset's defaults.</summary>
-    public static string Message(string jobId, string dataset) =>
-        System.Text.Json.JsonSerializer.Serialize(new { jobId, model = PresetCatalog.PerformanceOptimizer.Name, dataset, trainer = "fasttree" });
+    /// <summary>
+    /// A queue message for a <c>performance-optimizer</c> FastTree job with the trainer options bare ML.NET uses
+    /// (<see cref="BareMlNet"/>: the pipeline's FastTree defaults, one fit, no early stopping), so a job and its
+    /// reference do the same learning and the difference is the pipeline's own work.
+    /// </summary>
+    public static string Message(string jobId, string dataset)
+    {
+        var hyperparameters = new Dictionary<string, double>(TrainerFactory.Effective(TrainerCatalog.FastTree, new Dictionary<string, double>()))
+        {
+            [EarlyStopping.PatienceName] = 0,
+        };
+        return System.Text.Json.JsonSerializer.Serialize(new { jobId, model = PresetCatalog.PerformanceOptimizer.Name, dataset, trainer = "fasttree", hyperparameters });
+    }
 }

@@ -10,8 +10,14 @@ namespace NetworkBuster.Training.Cli.Benchmarks;
 /// <param name="Rows">Its records.</param>
 /// <param name="IngestSeconds">DatasetIngestor.IngestAsync, end to end (download, hash, parse, split, snapshot upload).</param>
 /// <param name="DownloadSeconds">A plain download of the same blob read to the end (the mean of one before and one after the ingest).</param>
-public sealed record IngestMeasurement(long Bytes, long Rows, double IngestSeconds, double DownloadSeconds)
+/// <param name="ParseSeconds">The parse reference: a bare Sylvan typed read of the same bytes from a local file (<see cref="ParseReference"/>; the mean of one before and one after the ingest).</param>
+/// <param name="SnapshotBytes">The split snapshots ingest wrote to staging.</param>
+/// <param name="IngestCpuSeconds">CPU time this process spent during the ingest (all its threads; Azurite's is not counted).</param>
+public sealed record IngestMeasurement(long Bytes, long Rows, double IngestSeconds, double DownloadSeconds, double ParseSeconds, double IngestCpuSeconds, long SnapshotBytes)
 {
+    /// <summary>Parse reference throughput, MB per second.</summary>
+    public double ParseMBps => Bytes / 1e6 / ParseSeconds;
+
     /// <summary>Ingest throughput, MB (10⁶ bytes) per second.</summary>
     public double IngestMBps => Bytes / 1e6 / IngestSeconds;
 
@@ -19,30 +25,53 @@ public sealed record IngestMeasurement(long Bytes, long Rows, double IngestSecon
     public double DownloadMBps => Bytes / 1e6 / DownloadSeconds;
 }
 
-/// <summary>Ingest throughput against a plain download of the same blob from the same storage.</summary>
+/// <summary>Ingest throughput against a bare typed parse of the same bytes and a plain download of the same blob.</summary>
 /// <param name="storage">The storage account.</param>
 /// <param name="ingestor">The ingest step.</param>
 /// <param name="snapshots">Staging, emptied after each case.</param>
 public sealed class IngestBenchmark(StorageClients storage, DatasetIngestor ingestor, SnapshotStore snapshots)
 {
-    /// <summary>Generates a CSV of about <paramref name="bytes"/> bytes, uploads it, downloads it, ingests it, downloads it again.</summary>
+    /// <summary>
+    /// Generates a CSV of about <paramref name="bytes"/> bytes and uploads it; then a download and a parse of a local
+    /// copy, the ingest, and the download and parse again.
+    /// </summary>
     public async Task<IngestMeasurement> RunAsync(long bytes, CancellationToken cancellationToken)
     {
         var name = BenchmarkData.NewDatasetName($"ingest-{bytes / 1_000_000}mb");
         var (size, rows) = await BenchmarkData.UploadAsync(storage, name, maxBytes: bytes, cancellationToken: cancellationToken);
+        var local = Path.Combine(Path.GetTempPath(), $"nbtrain-bench-parse-{Guid.NewGuid():N}.csv");
         try
         {
-            double before = await DownloadAsync(name, cancellationToken);
+            await storage.Datasets.GetBlobClient(name).DownloadToAsync(local, cancellationToken);
+            double downloadBefore = await DownloadAsync(name, cancellationToken);
+            var (parseBefore, parsedRows) = ParseReference.Run(local);
+            if (parsedRows != rows)
+            {
+                throw new InvalidOperationException($"The parse reference read {parsedRows} records, expected {rows}.");
+            }
+
             var job = BenchmarkData.Job("bench-ingest-" + Guid.NewGuid().ToString("N")[..8], name);
+            using var self = Process.GetCurrentProcess();
+            var cpu = self.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             await ingestor.IngestAsync(job, cancellationToken);
             double ingest = watch.Elapsed.TotalSeconds;
+            self.Refresh();
+            double ingestCpu = (self.TotalProcessorTime - cpu).TotalSeconds;
+            long snapshotBytes = 0;
+            await foreach (var blob in storage.Staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, job.JobId + "/", cancellationToken))
+            {
+                snapshotBytes += blob.Properties.ContentLength ?? 0;
+            }
+
             await snapshots.DeleteAsync(job.JobId, cancellationToken);
-            double after = await DownloadAsync(name, cancellationToken);
-            return new IngestMeasurement(size, rows, ingest, (before + after) / 2);
+            double downloadAfter = await DownloadAsync(name, cancellationToken);
+            var (parseAfter, _) = ParseReference.Run(local);
+            return new IngestMeasurement(size, rows, ingest, (downloadBefore + downloadAfter) / 2, (parseBefore + parseAfter) / 2, ingestCpu, snapshotBytes);
         }
         finally
         {
+            File.Delete(local);
             await storage.Datasets.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken);
         }
     }

@@ -119,18 +119,18 @@ internal static class BenchCommand
                 var bench = new IngestBenchmark(storage, services.GetRequiredService<DatasetIngestor>(), services.GetRequiredService<SnapshotStore>());
                 foreach (int mb in settings.IngestMegabytes)
                 {
-                    Progress($"ingest: {mb} MB CSV (generate + upload, download, ingest, download)");
+                    Progress($"ingest: {mb} MB CSV (generate + upload; download and parse reference; ingest; download and parse reference)");
                     var m = await bench.RunAsync(mb * 1_000_000L, cancellationToken);
                     figures.Add(new BenchmarkFigure(
                         BenchSettings.Ingest,
                         string.Create(CultureInfo.InvariantCulture, $"ingest {m.Bytes / 1e6:N0} MB ({m.Rows:N0} rows)"),
                         m.IngestMBps,
                         "MB/s",
-                        m.DownloadMBps,
-                        "plain download of the same blob",
-                        "ratio ≥ 0.7",
-                        m.IngestMBps / m.DownloadMBps >= 0.7,
-                        string.Create(CultureInfo.InvariantCulture, $"ingest {m.IngestSeconds:0.0} s incl. snapshot upload; download {m.DownloadSeconds:0.0} s (mean of before and after)")));
+                        m.ParseMBps,
+                        "parse reference: bare Sylvan typed read of the same bytes, local file",
+                        "ratio ≥ 0.5",
+                        m.IngestMBps / m.ParseMBps >= 0.5,
+                        string.Create(CultureInfo.InvariantCulture, $"ingest {m.IngestSeconds:0.0} s incl. download, hashing and snapshot upload ({m.IngestCpuSeconds:0.0} s CPU in this process; snapshots {m.SnapshotBytes / 1e6:N0} MB); parse reference {m.ParseSeconds:0.0} s; plain download {m.DownloadMBps:N0} MB/s ({m.IngestMBps / m.DownloadMBps:0.00}×) (references: mean of before and after)")));
                 }
             });
             await Group(BenchSettings.Trainers, async () =>
@@ -163,7 +163,7 @@ internal static class BenchCommand
             if (settings.Runs(BenchSettings.Overhead) || settings.Runs(BenchSettings.Latency))
             {
                 await host.StartAsync(cancellationToken);
-                var bench = new HostBenchmarks(host, settings, Progress);
+                using var bench = new HostBenchmarks(host, settings, Progress);
                 try
                 {
                     await Group(BenchSettings.Overhead, async () =>

@@ -58,26 +58,29 @@ internal sealed class CsvRecordStream : IAsyncDisposable
     /// <summary>Reads the next record's fields, or null at the end.</summary>
     public async Task<string[]?> ReadAsync(CancellationToken cancellationToken)
     {
+        if (!await MoveNextAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return Fields.ToStrings();
+    }
+
+    /// <summary>Moves to the next record, whose fields <see cref="Fields"/> then reads as spans; false at the end.</summary>
+    public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            if (!await _reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
+            return await _reader.ReadAsync(cancellationToken);
         }
         catch (CsvRecordTooLargeException ex)
         {
             throw TooLarge(_blob, Line, _maxRecordBytes, ex);
         }
-
-        var fields = new string[_reader.RowFieldCount];
-        for (int i = 0; i < fields.Length; i++)
-        {
-            fields[i] = _reader.GetString(i);
-        }
-
-        return fields;
     }
+
+    /// <summary>The current record's fields, valid until the next move.</summary>
+    public CsvFields Fields => new(_reader);
 
     private static TrainingException TooLarge(string blob, int line, long limit, Exception inner) => new(
         ErrorCode.BadRows,
@@ -88,5 +91,28 @@ internal sealed class CsvRecordStream : IAsyncDisposable
     {
         await _reader.DisposeAsync();
         _text.Dispose();
+    }
+}
+
+/// <summary>The fields of the current record of a Sylvan reader, as spans into its buffer.</summary>
+/// <param name="reader">The reader, positioned on a record.</param>
+internal readonly struct CsvFields(CsvDataReader reader) : IFieldSource
+{
+    /// <inheritdoc />
+    public int Count => reader.RowFieldCount;
+
+    /// <inheritdoc />
+    public ReadOnlySpan<char> this[int ordinal] => reader.GetFieldSpan(ordinal);
+
+    /// <summary>The fields as strings (for shapers that keep them).</summary>
+    public string[] ToStrings()
+    {
+        var fields = new string[reader.RowFieldCount];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            fields[i] = reader.GetString(i);
+        }
+
+        return fields;
     }
 }

@@ -44,3 +44,13 @@ public interface IShapedRowSink
     /// <param name="split">A split the shaper decided itself (e.g. each user's latest interactions held out), or null.</param>
     void Emit(ReadOnlySpan<float> numbers, string[] strings, double orderKey, string? split = null);
 }
+
+/// <summary>A shaper that also reads records as spans, so typed fields never become strings.</summary>
+internal interface ISpanDatasetShaper
+{
+    /// <summary>Accepts the current record of the CSV, as <see cref="IDatasetShaper.Accept"/> does.</summary>
+    /// <param name="fields">The record's fields, valid during the call.</param>
+    /// <param name="sink">Where rows go.</param>
+    /// <returns>Null when the record is good, else what was expected and found.</returns>
+    string? Accept(CsvFields fields, IShapedRowSink sink);
+}

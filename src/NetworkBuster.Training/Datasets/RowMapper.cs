@@ -1,4 +1,3 @@
-using System.Globalization;
 using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Datasets;
@@ -12,6 +11,7 @@ internal sealed class RowMapper
     /// <summary>The calendar parts a timestamp column expands to (each a numeric feature named <c>{column}_{part}</c>).</summary>
     public static readonly IReadOnlyList<string> TimestampParts = ["hour", "day_of_week", "day_of_month", "month", "seconds_since_midnight", "is_weekend"];
     private readonly List<(int Ordinal, FeatureKind Kind)> _sources = [];
+    private readonly List<CategoryPool> _categories = [];
     private readonly int _labelOrdinal;
     private readonly IReadOnlyList<string> _header;
 
@@ -74,6 +74,7 @@ internal sealed class RowMapper
         var mapper = new RowMapper(new SnapshotSchema(spec.Task, spec.Label, [.. numbers, .. strings], classNames), label, header);
         mapper._sources.AddRange(plan.Where(p => p.Kind is FeatureKind.Numeric or FeatureKind.Timestamp).Select(p => (p.Ordinal, p.Kind)));
         mapper._sources.AddRange(plan.Where(p => p.Kind is not (FeatureKind.Numeric or FeatureKind.Timestamp)).Select(p => (p.Ordinal, p.Kind)));
+        mapper._categories.AddRange(strings.Select(_ => new CategoryPool()));
         return mapper;
     }
 
@@ -85,6 +86,17 @@ internal sealed class RowMapper
     public string? TryMap(IReadOnlyList<string> fields, Span<float> numbers, string[] strings)
     {
         ArgumentNullException.ThrowIfNull(fields);
+        return TryMap(new StringFields(fields), numbers, strings);
+    }
+
+    /// <summary>Maps one record read as spans (no string per typed field; categories pooled).</summary>
+    /// <param name="fields">The record's fields.</param>
+    /// <param name="numbers">Receives the label and numeric features.</param>
+    /// <param name="strings">Receives the string features.</param>
+    /// <returns>Null when the row is good, else what was expected and found.</returns>
+    public string? TryMap<TFields>(TFields fields, Span<float> numbers, string[] strings)
+        where TFields : IFieldSource
+    {
         ArgumentNullException.ThrowIfNull(strings);
         if (fields.Count != _header.Count)
         {
@@ -94,33 +106,34 @@ internal sealed class RowMapper
         var label = fields[_labelOrdinal].Trim();
         if (!TryLabel(label, out numbers[0]))
         {
-            return $"label '{Schema.Label}' expected {LabelExpectation()}, found \"{ContractNames.Truncate(label, 40)}\"";
+            return $"label '{Schema.Label}' expected {LabelExpectation()}, found \"{ContractNames.Truncate(label.ToString(), 40)}\"";
         }
 
         int n = 1;
         int s = 0;
-        foreach (var (ordinal, kind) in _sources)
+        for (int i = 0; i < _sources.Count; i++)
         {
+            var (ordinal, kind) = _sources[i];
             var cell = fields[ordinal].Trim();
             switch (kind)
             {
                 case FeatureKind.Numeric:
-                    if (cell.Length == 0)
+                    if (cell.IsEmpty)
                     {
                         numbers[n++] = float.NaN;
                     }
-                    else if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+                    else if (InvariantNumber.TryParse(cell, out double value) && double.IsFinite(value))
                     {
                         numbers[n++] = (float)value;
                     }
                     else
                     {
-                        return $"column '{Name(ordinal)}' expected a finite number, found \"{ContractNames.Truncate(cell, 40)}\"";
+                        return $"column '{Name(ordinal)}' expected a finite number, found \"{ContractNames.Truncate(cell.ToString(), 40)}\"";
                     }
 
                     break;
                 case FeatureKind.Timestamp:
-                    if (cell.Length == 0)
+                    if (cell.IsEmpty)
                     {
                         numbers.Slice(n, TimestampParts.Count).Fill(float.NaN);
                         n += TimestampParts.Count;
@@ -129,13 +142,17 @@ internal sealed class RowMapper
 
                     if (!TimestampParser.TryParse(cell, out var at))
                     {
-                        return $"column '{Name(ordinal)}' expected a date and time (e.g. 2025-01-15T10:00:00Z), found \"{ContractNames.Truncate(cell, 40)}\"";
+                        return $"column '{Name(ordinal)}' expected a date and time (e.g. 2025-01-15T10:00:00Z), found \"{ContractNames.Truncate(cell.ToString(), 40)}\"";
                     }
 
                     n = WriteTimestamp(at, numbers, n);
                     break;
+                case FeatureKind.Categorical:
+                    strings[s] = _categories[s].Get(cell);
+                    s++;
+                    break;
                 default:
-                    strings[s++] = cell;
+                    strings[s++] = cell.ToString();
                     break;
             }
         }
@@ -175,22 +192,30 @@ internal sealed class RowMapper
 
     private string Name(int ordinal) => _header[ordinal];
 
-    private bool TryLabel(string text, out float value)
+    private bool TryLabel(ReadOnlySpan<char> text, out float value)
     {
         switch (Schema.Task)
         {
             case ModelTask.Binary:
-                value = text.ToLowerInvariant() switch { "1" or "true" or "yes" or "y" => 1, "0" or "false" or "no" or "n" => 0, _ => float.NaN };
+                value = BinaryLabel(text);
                 return !float.IsNaN(value);
             case ModelTask.Multiclass:
                 int index = Schema.ClassNames is { } names ? IndexOfClass(names, text) : -1;
                 value = index;
                 return index >= 0;
             default:
-                bool ok = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d);
+                bool ok = InvariantNumber.TryParse(text, out double d) && double.IsFinite(d);
                 value = (float)d;
                 return ok;
         }
+    }
+
+    private static float BinaryLabel(ReadOnlySpan<char> text)
+    {
+        static bool Is(ReadOnlySpan<char> text, string word) => text.Equals(word, StringComparison.OrdinalIgnoreCase);
+        return Is(text, "1") || Is(text, "true") || Is(text, "yes") || Is(text, "y") ? 1
+            : Is(text, "0") || Is(text, "false") || Is(text, "no") || Is(text, "n") ? 0
+            : float.NaN;
     }
 
     private string LabelExpectation() => Schema.Task switch
@@ -200,11 +225,11 @@ internal sealed class RowMapper
         _ => "a finite number",
     };
 
-    private static int IndexOfClass(IReadOnlyList<string> names, string value)
+    private static int IndexOfClass(IReadOnlyList<string> names, ReadOnlySpan<char> value)
     {
         for (int i = 0; i < names.Count; i++)
         {
-            if (names[i] == value)
+            if (value.SequenceEqual(names[i]))
             {
                 return i;
             }

@@ -3,36 +3,49 @@ using NetworkBuster.Training.Contracts;
 namespace NetworkBuster.Training.Datasets;
 
 /// <summary>
-/// Collects shaped rows in one local typed file (plus an 8-byte order key and a split mark per row), then writes the
-/// train, validation and test files once every row is known: a time split needs the newest rows, which a stream
-/// only reveals at its end.
+/// Writes shaped rows to the train, validation and test outputs. A random or files split is decided row by row as
+/// rows arrive, so each row goes straight to its output (staging blobs being uploaded while the CSV is still read).
+/// A time split needs the newest rows, which a stream only reveals at its end: its rows are collected in one local
+/// typed file (plus an 8-byte order key and a split mark per row) and split once every row is known.
 /// </summary>
 internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
 {
     private const sbyte Unassigned = -1;
     private static readonly string[] Splits = [SplitName.Train, SplitName.Validation, SplitName.Test];
-    private readonly string _folder;
+    private readonly SplitSpec _split;
     private readonly int _numberCount;
     private readonly int _stringCount;
-    private readonly FileStream _file;
-    private readonly RowFile.Writer _writer;
+    private readonly RowFile.Writer[] _outputs;
+    private readonly Dictionary<string, long> _rows = Splits.ToDictionary(s => s, _ => 0L);
+    private readonly FileStream? _file;
+    private readonly RowFile.Writer? _deferred;
     private readonly List<double> _keys = [];
     private readonly List<sbyte> _marks = [];
+    private long _count;
+    private long _unassigned;
 
-    public ShapedRowStore(string folder, SnapshotSchema schema)
+    /// <param name="folder">A local working folder (for a time split's collected rows).</param>
+    /// <param name="schema">The rows' layout.</param>
+    /// <param name="split">How unassigned rows are split (k-fold already mapped to all-train).</param>
+    /// <param name="outputs">The train, validation and test outputs, in that order (owned by the caller).</param>
+    public ShapedRowStore(string folder, SnapshotSchema schema, SplitSpec split, IReadOnlyList<Stream> outputs)
     {
         Schema = schema;
-        _folder = folder;
+        _split = split.Kind == SplitSpec.Files ? split with { Test = 0 } : split;
         _numberCount = 1 + schema.NumberColumns.Count;
         _stringCount = schema.StringColumns.Count;
-        _file = new FileStream(Path.Combine(folder, "all.rows"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-        _writer = new RowFile.Writer(_file, _numberCount, _stringCount);
+        _outputs = [.. outputs.Select(o => new RowFile.Writer(o, _numberCount, _stringCount))];
+        if (split.Kind == SplitSpec.Time)
+        {
+            _file = new FileStream(Path.Combine(folder, "all.rows"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+            _deferred = new RowFile.Writer(_file, _numberCount, _stringCount);
+        }
     }
 
     /// <summary>A split every following row goes to (the test file of a files split), or null.</summary>
     public string? ForcedSplit { get; set; }
 
-    public long Count => _keys.Count;
+    public long Count => _count;
 
     public SnapshotSchema Schema { get; }
 
@@ -41,64 +54,66 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
 
     public void Emit(ReadOnlySpan<float> numbers, string[] strings, double orderKey, string? split = null)
     {
-        _writer.Write(numbers, strings);
-        _keys.Add(orderKey);
-        _marks.Add((ForcedSplit ?? split) is { } s ? (sbyte)Array.IndexOf(Splits, s) : Unassigned);
+        _count++;
+        sbyte mark = (ForcedSplit ?? split) is { } s ? (sbyte)Array.IndexOf(Splits, s) : Unassigned;
+        if (_deferred is not null)
+        {
+            _deferred.Write(numbers, strings);
+            _keys.Add(orderKey);
+            _marks.Add(mark);
+            return;
+        }
+
+        int target = mark != Unassigned ? mark : Array.IndexOf(Splits, SplitAssigner.Assign(_split, _unassigned++));
+        Write(target, numbers, strings);
     }
 
-    /// <summary>Assigns unassigned rows by the job's split and writes the three split files.</summary>
+    /// <summary>Writes a time split's collected rows to the outputs (other splits are written already) and flushes them.</summary>
     /// <returns>Rows per split, and for a time split the first order key of validation and of test.</returns>
-    public (Dictionary<string, long> Rows, double? ValidationFrom, double? TestFrom) Finish(SplitSpec split)
+    public (Dictionary<string, long> Rows, double? ValidationFrom, double? TestFrom) Finish()
     {
-        ArgumentNullException.ThrowIfNull(split);
-        _writer.Dispose();
-        var (validationFrom, testFrom) = split.Kind == SplitSpec.Time ? TimeCuts(split) : (null, null);
-        var rows = Splits.ToDictionary(s => s, _ => 0L);
-        var outputs = Splits.Select(s => new FileStream(Path.Combine(_folder, s + ".rows"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16)).ToArray();
-        var writers = outputs.Select(o => new RowFile.Writer(o, _numberCount, _stringCount)).ToArray();
-        try
+        double? validationFrom = null, testFrom = null;
+        if (_deferred is not null)
         {
-            _file.Position = 0;
+            _deferred.Dispose();
+            (validationFrom, testFrom) = TimeCuts();
+            _file!.Position = 0;
             using var reader = new RowFile.Reader(_file, _numberCount, _stringCount);
             var numbers = new float[_numberCount];
             var strings = new string[_stringCount];
-            long unassigned = 0;
             for (int i = 0; reader.Read(numbers, strings); i++)
             {
-                int target = _marks[i] != Unassigned ? _marks[i]
-                    : split.Kind == SplitSpec.Time ? (_keys[i] >= testFrom ? 2 : _keys[i] >= validationFrom ? 1 : 0)
-                    : Array.IndexOf(Splits, SplitAssigner.Assign(split.Kind == SplitSpec.Files ? split with { Test = 0 } : split, unassigned));
-                unassigned += _marks[i] == Unassigned ? 1 : 0;
-                writers[target].Write(numbers, strings);
-                rows[Splits[target]]++;
-                Positives[Splits[target]] += numbers[0] != 0 ? 1 : 0;
+                int target = _marks[i] != Unassigned ? _marks[i] : _keys[i] >= testFrom ? 2 : _keys[i] >= validationFrom ? 1 : 0;
+                Write(target, numbers, strings);
             }
         }
-        finally
+
+        foreach (var output in _outputs)
         {
-            foreach (var writer in writers)
-            {
-                writer.Dispose();
-            }
-
-            foreach (var output in outputs)
-            {
-                output.Dispose();
-            }
+            output.Dispose();
         }
 
-        return (rows, validationFrom, testFrom);
+        return (_rows, validationFrom, testFrom);
     }
 
+    // The outputs are flushed by Finish only: after a failure what they hold is discarded, and a flush into an
+    // upload that already failed would hide the failure being reported.
     public void Dispose()
     {
-        _writer.Dispose();
-        _file.Dispose();
+        _deferred?.Dispose();
+        _file?.Dispose();
+    }
+
+    private void Write(int target, ReadOnlySpan<float> numbers, string[] strings)
+    {
+        _outputs[target].Write(numbers, strings);
+        _rows[Splits[target]]++;
+        Positives[Splits[target]] += numbers[0] != 0 ? 1 : 0;
     }
 
     // The newest share of rows is test and the share before it validation; rows sharing a cut key go to the later
     // split, so every test row is at least as new as every validation row, and every validation row as every train row.
-    private (double? ValidationFrom, double? TestFrom) TimeCuts(SplitSpec split)
+    private (double? ValidationFrom, double? TestFrom) TimeCuts()
     {
         var keys = _keys.Where((_, i) => _marks[i] == Unassigned).Order().ToArray();
         if (keys.Length == 0)
@@ -107,8 +122,8 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
         }
 
         double At(double share) => keys[Math.Clamp((int)Math.Floor(keys.Length * (1 - share)), 0, keys.Length - 1)];
-        double testFrom = split.Test > 0 ? At(split.Test) : double.PositiveInfinity;
-        double validationFrom = split.Validation > 0 ? Math.Min(At(split.Test + split.Validation), testFrom) : testFrom;
+        double testFrom = _split.Test > 0 ? At(_split.Test) : double.PositiveInfinity;
+        double validationFrom = _split.Validation > 0 ? Math.Min(At(_split.Test + _split.Validation), testFrom) : testFrom;
         return (validationFrom, testFrom);
     }
 }

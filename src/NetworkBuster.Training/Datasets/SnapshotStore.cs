@@ -1,4 +1,6 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Storage;
 
@@ -36,15 +38,38 @@ public sealed class SnapshotStore(StorageClients storage, IngestOptions options)
         return folder;
     }
 
-    /// <summary>Uploads local split files and the manifest.</summary>
-    public async Task UploadAsync(string prefix, string localFolder, SnapshotManifest manifest, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the train, validation and test files in staging for writing. Filled buffers upload in the background
+    /// while the caller keeps writing; disposing a stream waits for its last buffer and commits the blob.
+    /// </summary>
+    public async Task<IReadOnlyList<Stream>> OpenWriteAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var streams = new List<Stream>();
+        try
+        {
+            foreach (var split in new[] { SplitName.Train, SplitName.Validation, SplitName.Test })
+            {
+                var blob = await Blob(prefix, split).OpenWriteAsync(overwrite: true, new BlockBlobOpenWriteOptions { BufferSize = 4 << 20 }, cancellationToken);
+                streams.Add(new BackgroundWriteStream(blob, bufferSize: 1 << 20, depth: 4));
+            }
+
+            return streams;
+        }
+        catch
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Writes the manifest: last, once every split is committed, so a manifest always names complete splits.</summary>
+    public async Task WriteManifestAsync(string prefix, SnapshotManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        foreach (var split in manifest.Rows.Keys)
-        {
-            await Blob(prefix, split).UploadAsync(Path.Combine(localFolder, split + ".rows"), overwrite: true, cancellationToken);
-        }
-
         await Manifest(prefix).UploadAsync(BinaryData.FromObjectAsJson(manifest, PipelineJson.Options), overwrite: true, cancellationToken);
     }
 
@@ -65,16 +90,20 @@ public sealed class SnapshotStore(StorageClients storage, IngestOptions options)
         return new RowFileDataView(path, manifest.Schema, manifest.Rows[split]);
     }
 
+    /// <summary>Reads one staged split as a stream (rows in the snapshot format).</summary>
+    public async Task<Stream> OpenReadAsync(string prefix, string split, CancellationToken cancellationToken) =>
+        await Blob(prefix, split).OpenReadAsync(cancellationToken: cancellationToken);
+
     /// <summary>Deletes a job's staging files (snapshots and the staged model).</summary>
     public async Task DeleteAsync(string prefix, CancellationToken cancellationToken)
     {
-        await foreach (var blob in storage.Staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix + "/", cancellationToken))
+        await foreach (var blob in storage.Staging.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix + "/", cancellationToken))
         {
             await storage.Staging.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
         }
     }
 
-    private BlobClient Blob(string prefix, string split) => storage.Staging.GetBlobClient($"{prefix}/{split}.rows");
+    private BlockBlobClient Blob(string prefix, string split) => storage.Staging.GetBlockBlobClient($"{prefix}/{split}.rows");
 
     private BlobClient Manifest(string prefix) => storage.Staging.GetBlobClient($"{prefix}/snapshot.json");
 }

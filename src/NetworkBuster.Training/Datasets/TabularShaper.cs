@@ -1,4 +1,3 @@
-using System.Globalization;
 using NetworkBuster.Training.Contracts;
 
 namespace NetworkBuster.Training.Datasets;
@@ -6,7 +5,7 @@ namespace NetworkBuster.Training.Datasets;
 /// <summary>One record, one row: the header checked and each record typed by a <see cref="RowMapper"/>.</summary>
 /// <param name="spec">The tabular problem.</param>
 /// <param name="timeColumn">The column that orders rows for a time split, or null for record order.</param>
-internal sealed class TabularShaper(TabularSpec spec, string? timeColumn) : IDatasetShaper
+internal sealed class TabularShaper(TabularSpec spec, string? timeColumn) : IDatasetShaper, ISpanDatasetShaper
 {
     private RowMapper? _mapper;
     private IReadOnlyList<string> _header = [];
@@ -42,6 +41,15 @@ internal sealed class TabularShaper(TabularSpec spec, string? timeColumn) : IDat
     public string? Accept(string[] fields, IShapedRowSink sink)
     {
         ArgumentNullException.ThrowIfNull(fields);
+        return Accept(new StringFields(fields), sink);
+    }
+
+    /// <inheritdoc />
+    public string? Accept(CsvFields fields, IShapedRowSink sink) => Accept<CsvFields>(fields, sink);
+
+    private string? Accept<TFields>(TFields fields, IShapedRowSink sink)
+        where TFields : IFieldSource
+    {
         ArgumentNullException.ThrowIfNull(sink);
         if (_mapper!.TryMap(fields, _numbers, _strings) is { } problem)
         {
@@ -54,7 +62,7 @@ internal sealed class TabularShaper(TabularSpec spec, string? timeColumn) : IDat
             var cell = fields[_timeOrdinal].Trim();
             if (!TimestampParser.TryParse(cell, out var at))
             {
-                return $"time column '{_header[_timeOrdinal]}' expected a date and time, found \"{ContractNames.Truncate(cell, 40)}\"";
+                return $"time column '{_header[_timeOrdinal]}' expected a date and time, found \"{ContractNames.Truncate(cell.ToString(), 40)}\"";
             }
 
             key = at.Subtract(DateTime.UnixEpoch).TotalSeconds;
@@ -83,12 +91,4 @@ internal sealed class TabularShaper(TabularSpec spec, string? timeColumn) : IDat
             throw new TrainingException(ErrorCode.SchemaMismatch, $"Expected the time-split column '{timeColumn}' in the CSV, but found the header {string.Join(",", header)}.");
         }
     }
-}
-
-/// <summary>Parses the timestamps the pipeline accepts (ISO 8601 and <c>yyyy-MM-dd HH:mm:ss</c>, read as UTC).</summary>
-internal static class TimestampParser
-{
-    /// <summary>Parses a timestamp cell; false when it is not a date and time.</summary>
-    public static bool TryParse(string cell, out DateTime value) =>
-        DateTime.TryParse(cell, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out value);
 }

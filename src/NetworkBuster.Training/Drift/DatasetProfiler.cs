@@ -13,23 +13,30 @@ namespace NetworkBuster.Training.Drift;
 /// registers) and measures its drift from the current version's <c>profile.json</c>.
 /// </summary>
 /// <param name="storage">The storage account.</param>
+/// <param name="snapshots">The staged snapshots (the train split is read back from them).</param>
 /// <param name="registry">The registry (the current version).</param>
 /// <param name="options">Thresholds and sample size.</param>
 /// <param name="logger">Logger.</param>
-public sealed class DatasetProfiler(StorageClients storage, ModelRegistry registry, DriftOptions options, ILogger<DatasetProfiler> logger)
+public sealed class DatasetProfiler(StorageClients storage, SnapshotStore snapshots, ModelRegistry registry, DriftOptions options, ILogger<DatasetProfiler> logger)
 {
     /// <summary>The staged profile of a job's snapshots.</summary>
     public static string StagedProfileBlob(string snapshotPrefix) => $"{snapshotPrefix}/profile.json";
 
     /// <summary>
-    /// Profiles the train split written to <paramref name="localFolder"/> and stages it; returns the drift from the
-    /// current version, or null when there is none to compare with (first version, or one registered before profiles).
+    /// Profiles the staged train split (read back from staging, an evenly spaced sample) and stages the profile; returns
+    /// the drift from the current version, or null when there is none to compare with (first version, or one registered
+    /// before profiles).
     /// </summary>
-    public async Task<DriftReport?> ProfileAsync(TrainingJob job, string localFolder, SnapshotManifest manifest, CancellationToken cancellationToken)
+    public async Task<DriftReport?> ProfileAsync(TrainingJob job, SnapshotManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(manifest);
-        var rows = RowArrays.Load(Path.Combine(localFolder, SplitName.Train + ".rows"), manifest.Schema, manifest.Rows[SplitName.Train], options.RowsFor(1 + manifest.Schema.Features.Count));
+        RowArrays rows;
+        await using (var train = await snapshots.OpenReadAsync(job.JobId, SplitName.Train, cancellationToken))
+        {
+            rows = RowArrays.Load(train, manifest.Schema, manifest.Rows[SplitName.Train], options.RowsFor(1 + manifest.Schema.Features.Count));
+        }
+
         var profile = ProfileBuilder.Build(rows);
         await storage.Staging.GetBlobClient(StagedProfileBlob(job.JobId)).UploadAsync(BinaryData.FromBytes(profile.ToJson()), overwrite: true, cancellationToken);
 

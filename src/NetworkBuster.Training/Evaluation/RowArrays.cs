@@ -13,12 +13,18 @@ public sealed record RowArrays(SnapshotSchema Schema, float[][] Numbers, string[
     /// <summary>Reads up to <paramref name="maxRows"/> rows, evenly spaced over the file when it holds more.</summary>
     public static RowArrays Load(string path, SnapshotSchema schema, long rows, int maxRows)
     {
+        using var file = File.OpenRead(path);
+        return Load(file, schema, rows, maxRows);
+    }
+
+    /// <summary>Reads up to <paramref name="maxRows"/> rows of a snapshot stream, evenly spaced over it when it holds more.</summary>
+    public static RowArrays Load(Stream file, SnapshotSchema schema, long rows, int maxRows)
+    {
         ArgumentNullException.ThrowIfNull(schema);
         int numberCount = 1 + schema.NumberColumns.Count, stringCount = schema.StringColumns.Count;
         long step = Math.Max(1, (rows + maxRows - 1) / Math.Max(1, maxRows));
         var numbers = new List<float[]>();
         var strings = new List<string[]>();
-        using var file = File.OpenRead(path);
         using var reader = new RowFile.Reader(file, numberCount, stringCount);
         var n = new float[numberCount];
         var s = new string[stringCount];

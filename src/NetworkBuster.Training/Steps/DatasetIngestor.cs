@@ -32,58 +32,69 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
         ArgumentNullException.ThrowIfNull(job);
         var spec = ResolveSpec(job);
         var shaper = DatasetShapers.Create(job, spec);
+
+        // k-fold cross-validation folds every row at train time; ingest keeps them all in train.
+        var split = job.Split.Kind == SplitSpec.KFold ? job.Split with { Kind = SplitSpec.Random, Test = 0, Validation = 0 } : job.Split;
         var folder = snapshots.LocalFolder(job.JobId);
+        IReadOnlyList<Stream>? outputs = null;
+        ShapedRowStore? store = null;
+        bool written = false;
         try
         {
             var bad = new BadRowLog();
-            ShapedRowStore? store = null;
-            try
+            var (sha256, etag, bytes) = await ReadBlobAsync(job.Dataset, spec, bad, async (header, sample) =>
             {
-                var (sha256, etag, bytes) = await ReadBlobAsync(job.Dataset, spec, bad, (header, sample) =>
+                // Opened once the header is known good: the splits upload to staging while the CSV is still read.
+                var schema = shaper.Start(header, sample);
+                outputs = await snapshots.OpenWriteAsync(job.JobId, cancellationToken);
+                store = new ShapedRowStore(folder, schema, split, outputs);
+                return store;
+            }, shaper, cancellationToken);
+            var notes = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (job.Split.TestBlob is { } testBlob)
+            {
+                store!.ForcedSplit = SplitName.Test;
+                bad.Where = "test file ";
+                var test = await ReadBlobAsync(testBlob, spec, bad, (header, _) =>
                 {
-                    store = new ShapedRowStore(folder, shaper.Start(header, sample));
-                    return store;
+                    shaper.StartNextFile(header);
+                    return Task.FromResult(store);
                 }, shaper, cancellationToken);
-                var notes = new Dictionary<string, string>(StringComparer.Ordinal);
-                if (job.Split.TestBlob is { } testBlob)
-                {
-                    store!.ForcedSplit = SplitName.Test;
-                    bad.Where = "test file ";
-                    var test = await ReadBlobAsync(testBlob, spec, bad, (header, _) =>
-                    {
-                        shaper.StartNextFile(header);
-                        return store;
-                    }, shaper, cancellationToken);
-                    notes["testDatasetSha256"] = test.Sha256;
-                }
-
-                // k-fold cross-validation folds every row at train time; ingest keeps them all in train.
-                var split = job.Split.Kind == SplitSpec.KFold ? job.Split with { Kind = SplitSpec.Random, Test = 0, Validation = 0 } : job.Split;
-                var (rows, validationFrom, testFrom) = store!.Finish(split);
-                foreach (var (key, value) in shaper.Notes)
-                {
-                    notes[key] = value;
-                }
-
-                AddTimeNote(notes, "validationFrom", validationFrom);
-                AddTimeNote(notes, "testFrom", testFrom);
-                CheckCounts(job, spec, rows, store.Count, bad);
-                CheckClasses(job, spec, rows, store.Positives);
-                var manifest = new SnapshotManifest(store.Schema, rows, notes);
-                await snapshots.UploadAsync(job.JobId, folder, manifest, cancellationToken);
-                var drift = await profiler.ProfileAsync(job, folder, manifest, cancellationToken);
-                logger.LogInformation(
-                    "Ingested {Dataset} for {JobId}: {Train}/{Validation}/{Test} rows, {BadRows} bad, {Bytes} bytes",
-                    job.Dataset, job.JobId, rows[SplitName.Train], rows[SplitName.Validation], rows[SplitName.Test], bad.Count, bytes);
-                return new IngestOutput(job.JobId, rows[SplitName.Train], rows[SplitName.Validation], rows[SplitName.Test], bad.Count, sha256, etag, bytes) { Drift = drift };
+                notes["testDatasetSha256"] = test.Sha256;
             }
-            finally
+
+            var (rows, validationFrom, testFrom) = store!.Finish();
+            foreach (var (key, value) in shaper.Notes)
             {
-                store?.Dispose();
+                notes[key] = value;
             }
+
+            AddTimeNote(notes, "validationFrom", validationFrom);
+            AddTimeNote(notes, "testFrom", testFrom);
+            CheckCounts(job, spec, rows, store.Count, bad);
+            CheckClasses(job, spec, rows, store.Positives);
+            foreach (var output in outputs!)
+            {
+                await output.DisposeAsync();
+            }
+
+            var manifest = new SnapshotManifest(store.Schema, rows, notes);
+            await snapshots.WriteManifestAsync(job.JobId, manifest, cancellationToken);
+            var drift = await profiler.ProfileAsync(job, manifest, cancellationToken);
+            written = true;
+            logger.LogInformation(
+                "Ingested {Dataset} for {JobId}: {Train}/{Validation}/{Test} rows, {BadRows} bad, {Bytes} bytes",
+                job.Dataset, job.JobId, rows[SplitName.Train], rows[SplitName.Validation], rows[SplitName.Test], bad.Count, bytes);
+            return new IngestOutput(job.JobId, rows[SplitName.Train], rows[SplitName.Validation], rows[SplitName.Test], bad.Count, sha256, etag, bytes) { Drift = drift };
         }
         finally
         {
+            store?.Dispose();
+            if (!written && outputs is not null)
+            {
+                await DiscardAsync(job.JobId, outputs);
+            }
+
             TryDelete(folder);
         }
     }
@@ -101,7 +112,7 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
         string name,
         TabularSpec spec,
         BadRowLog bad,
-        Func<IReadOnlyList<string>, IReadOnlyList<string[]>, ShapedRowStore> start,
+        Func<IReadOnlyList<string>, IReadOnlyList<string[]>, Task<ShapedRowStore>> start,
         IDatasetShaper shaper,
         CancellationToken cancellationToken)
     {
@@ -131,15 +142,21 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 sample.Add((csv.Line, fields));
             }
 
-            var sink = start(csv.Header, [.. sample.Select(s => s.Fields)]);
+            var sink = await start(csv.Header, [.. sample.Select(s => s.Fields)]);
             foreach (var (line, fields) in sample)
             {
                 bad.Check(line, fields.Length == csv.Header.Count ? shaper.Accept(fields, sink) : FieldCount(csv.Header.Count, fields.Length));
             }
 
-            while (await csv.ReadAsync(cancellationToken) is { } fields)
+            var spans = shaper as ISpanDatasetShaper;
+            while (await csv.MoveNextAsync(cancellationToken))
             {
-                bad.Check(csv.Line, fields.Length == csv.Header.Count ? shaper.Accept(fields, sink) : FieldCount(csv.Header.Count, fields.Length));
+                var fields = csv.Fields;
+                bad.Check(
+                    csv.Line,
+                    fields.Count != csv.Header.Count ? FieldCount(csv.Header.Count, fields.Count)
+                    : spans is not null ? spans.Accept(fields, sink)
+                    : shaper.Accept(fields.ToStrings(), sink));
             }
 
             shaper.Complete(sink);
@@ -213,6 +230,33 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                     ErrorCode.InsufficientData,
                     $"Expected both classes of label '{spec.Label}' in the {split} split, but its {rows[split]} rows are all {(positives[split] == 0 ? "negative" : "positive")} ({positive} positive of {total} in all): add rows of the rarer class.");
             }
+        }
+    }
+
+    // Splits stream to staging while the CSV is read: a dataset refused at the end, a failure or a cancellation
+    // leaves nothing behind. Best effort: the failure being reported matters more than a leftover the registrar's
+    // cleanup or the next attempt (which overwrites) also handles.
+    private async Task DiscardAsync(string jobId, IReadOnlyList<Stream> outputs)
+    {
+        foreach (var output in outputs)
+        {
+            try
+            {
+                await output.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.LogDebug(ex, "Discarding a snapshot upload of {JobId} failed", jobId);
+            }
+        }
+
+        try
+        {
+            await snapshots.DeleteAsync(jobId, CancellationToken.None);
+        }
+        catch (RequestFailedException ex)
+        {
+            logger.LogWarning(ex, "Could not delete the staged snapshots of {JobId}", jobId);
         }
     }
 
