@@ -86,7 +86,7 @@ public sealed record TrainOutput(string ModelBlob, string ModelSha256, long Mode
     /// <summary>The policy that chose <see cref="DecisionThreshold"/>, and on what (e.g. <c>f1 on 1,200 validation rows</c>).</summary>
     public string? ThresholdSource { get; init; }
 
-    /// <summary>The validation metric by boosting round, when early stopping watched one (thinned to a few hundred points).</summary>
+    /// <summary>The validation metric by boosting round when early stopping watched one, or by epoch for matrix factorization (thinned to a few hundred points).</summary>
     public TrainingCurve? Curve { get; init; }
 }
 
@@ -99,6 +99,15 @@ public sealed record TrainingCurve(string Metric, IReadOnlyList<int> Rounds, IRe
 {
     /// <summary>The most points kept.</summary>
     public const int MaxPoints = 300;
+
+    /// <summary>The unit of a booster's curve.</summary>
+    public const string BoostingRound = "boosting round";
+
+    /// <summary>The unit of an epoch-trained model's curve (matrix factorization).</summary>
+    public const string Epoch = "epoch";
+
+    /// <summary>What one step of <see cref="Rounds"/> is: <see cref="BoostingRound"/> or <see cref="Epoch"/>.</summary>
+    public string Unit { get; init; } = BoostingRound;
 
     /// <summary>A curve from the metric after every round (entry k: k + 1 rounds), thinned evenly to <see cref="MaxPoints"/>, always keeping the chosen round.</summary>
     public static TrainingCurve From(string metric, IReadOnlyList<double> everyRound, int chosen)

@@ -132,8 +132,8 @@ public static class ReportHtml
                 "Feature importance (permutation, " + Encode(r.PrimaryMetric) + " degradation)",
                 Bars([.. r.FeatureImportance.Take(MaxImportanceBars).Select(f => (f.Feature, f.Importance))], $"{r.PrimaryMetric} degradation when shuffled")),
             ReportCharts.TrainingCurve => (
-                string.Create(Invariant, $"Training curve: validation {r.TrainingCurve!.Metric} by boosting round (kept {r.TrainingCurve.Chosen})"),
-                Lines([new ChartSeries(r.TrainingCurve.Metric, [.. r.TrainingCurve.Rounds.Zip(r.TrainingCurve.Values, (x, y) => new CurvePoint(x, y))], "#2e86c1")], "boosting round", "validation " + r.TrainingCurve.Metric, x: (1, r.TrainingCurve.Rounds[^1]), markX: r.TrainingCurve.Chosen)),
+                string.Create(Invariant, $"Training curve: validation {r.TrainingCurve!.Metric} by {r.TrainingCurve.Unit} (kept {r.TrainingCurve.Chosen})"),
+                Lines([new ChartSeries(r.TrainingCurve.Metric, [.. r.TrainingCurve.Rounds.Zip(r.TrainingCurve.Values, (x, y) => new CurvePoint(x, y))], "#2e86c1")], r.TrainingCurve.Unit, "validation " + r.TrainingCurve.Metric, x: (1, r.TrainingCurve.Rounds[^1]), markX: r.TrainingCurve.Chosen)),
             ReportCharts.Trials => (
                 $"Search trials ({r.TrialMetric ?? r.PrimaryMetric})",
                 Bars([.. r.Trials.Where(t => t.Value is not null).Select(t => ($"#{t.Trial.ToString(Invariant)} {t.Trainer}", t.Value!.Value))], r.TrialMetric ?? r.PrimaryMetric, "#7f8c8d")),

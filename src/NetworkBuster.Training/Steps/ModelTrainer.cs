@@ -47,11 +47,12 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
             Dictionary<string, double>? crossValidation = null;
             (double Value, string Source)? threshold = null;
             StoppedRounds? stopped = null;
+            IReadOnlyList<double>? epochs = null;
             try
             {
                 if (manifest.Schema.Task == ModelTask.Recommendation)
                 {
-                    (model, hyperparameters, crossValidation) = RecommenderTrainer.Train(
+                    (model, hyperparameters, crossValidation, epochs) = RecommenderTrainer.Train(
                         ml, manifest.Schema, train.Path, validation.Path, train, TrainerFactory.Effective(trainer, job.Hyperparameters), job.Split.Seed, job.Split.Kind == SplitSpec.KFold ? job.Split.Folds : null);
                 }
                 else
@@ -134,7 +135,9 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                 CrossValidation = crossValidation,
                 DecisionThreshold = threshold?.Value,
                 ThresholdSource = threshold?.Source,
-                Curve = stopped is { Curve.Count: > 0 } ? TrainingCurve.From(stopped.Metric, stopped.Curve, stopped.Rounds) : null,
+                Curve = stopped is { Curve.Count: > 0 } ? TrainingCurve.From(stopped.Metric, stopped.Curve, stopped.Rounds)
+                    : epochs is { Count: > 0 } ? TrainingCurve.From("RMSE", epochs, epochs.Count) with { Unit = TrainingCurve.Epoch }
+                    : null,
             };
         }
         finally

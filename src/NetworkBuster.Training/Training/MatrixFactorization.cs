@@ -59,7 +59,12 @@ public sealed class MatrixFactorization
     public float[] ItemFactors { get; }
 
     /// <summary>Fits the model.</summary>
-    public static MatrixFactorization Fit(IReadOnlyList<RatingTriple> ratings, int users, int items, MatrixFactorizationOptions options)
+    /// <param name="ratings">The ratings (indices into users and items).</param>
+    /// <param name="users">How many users.</param>
+    /// <param name="items">How many items.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="afterEpoch">Called after each epoch with the model so far (e.g. to score a validation set).</param>
+    public static MatrixFactorization Fit(IReadOnlyList<RatingTriple> ratings, int users, int items, MatrixFactorizationOptions options, Action<MatrixFactorization>? afterEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(ratings);
         ArgumentNullException.ThrowIfNull(options);
@@ -104,6 +109,8 @@ public sealed class MatrixFactorization
                     q[f] += lr * ((error * pf) - (reg * q[f]));
                 }
             }
+
+            afterEpoch?.Invoke(model);
         }
 
         return model;

@@ -44,7 +44,7 @@ internal static class RecommenderTrainer
     /// The model, the hyperparameters used (the chosen popularity weight included) and, for a kfold split, the
     /// cross-validated metrics (<see cref="RecommenderCrossValidation.Run"/>).
     /// </returns>
-    public static (ITransformer Model, IReadOnlyDictionary<string, double> Hyperparameters, Dictionary<string, double>? CrossValidation) Train(
+    public static (ITransformer Model, IReadOnlyDictionary<string, double> Hyperparameters, Dictionary<string, double>? CrossValidation, IReadOnlyList<double>? Curve) Train(
         MLContext ml, SnapshotSchema schema, string trainPath, string validationPath, IDataView input, IReadOnlyDictionary<string, double> hyperparameters, int seed, int? folds = null)
     {
         ArgumentNullException.ThrowIfNull(hyperparameters);
@@ -66,7 +66,7 @@ internal static class RecommenderTrainer
         }
 
         var used = new Dictionary<string, double>(hyperparameters) { ["popularityWeight"] = fitted.Weight };
-        return (RecommenderModel.Build(ml, fitted.Model, fitted.Set.Users, fitted.Set.Items, Lift(fitted.Set, fitted.Weight), input), used, crossValidation);
+        return (RecommenderModel.Build(ml, fitted.Model, fitted.Set.Users, fitted.Set.Items, Lift(fitted.Set, fitted.Weight), input), used, crossValidation, fitted.Curve);
     }
 
     /// <summary>
@@ -95,13 +95,36 @@ internal static class RecommenderTrainer
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(options);
         var set = Load(train);
-        weight ??= validation.Count == 0 ? 0 : ChooseWeight(set, validation, MatrixFactorization.Fit(set.Ratings, set.Users.Count, set.Items.Count, options));
+        List<double>? curve = null;
+        if (validation.Count > 0)
+        {
+            // The fit on train alone scores the validation ratings after every epoch: the training curve.
+            curve = [];
+            var scored = validation.Select(v => (User: set.UserIndex(v.User), Item: set.ItemIndex(v.Item), v.Rating)).ToArray();
+            var onTrain = MatrixFactorization.Fit(set.Ratings, set.Users.Count, set.Items.Count, options, mf => curve.Add(Rmse(mf, scored)));
+            weight ??= ChooseWeight(set, validation, onTrain);
+        }
+
+        weight ??= 0;
         foreach (var (user, item, rating) in validation)
         {
             set.Add(user, item, rating);
         }
 
-        return new FittedRecommender(set, MatrixFactorization.Fit(set.Ratings, set.Users.Count, set.Items.Count, options), weight.Value);
+        return new FittedRecommender(set, MatrixFactorization.Fit(set.Ratings, set.Users.Count, set.Items.Count, options), weight.Value) { Curve = curve };
+    }
+
+    // Validation RMSE of the factorization so far (unknown users or items, index −1, predict from the biases they have).
+    private static double Rmse(MatrixFactorization mf, (int User, int Item, float Rating)[] validation)
+    {
+        double sum = 0;
+        foreach (var (user, item, rating) in validation)
+        {
+            double error = rating - mf.Predict(user, item);
+            sum += error * error;
+        }
+
+        return Math.Sqrt(sum / validation.Length);
     }
 
     /// <summary>Each item's ranking lift: <paramref name="weight"/> × ln(1 + its ratings).</summary>
@@ -158,4 +181,8 @@ internal static class RecommenderTrainer
 /// <param name="Set">The ratings it was fitted on (their ids give the model's indices).</param>
 /// <param name="Model">The factorization.</param>
 /// <param name="Weight">The popularity weight of the ranking score.</param>
-internal sealed record FittedRecommender(RatingSet Set, MatrixFactorization Model, double Weight);
+internal sealed record FittedRecommender(RatingSet Set, MatrixFactorization Model, double Weight)
+{
+    /// <summary>Validation RMSE after each epoch of the fit on train alone, when there were validation ratings.</summary>
+    public IReadOnlyList<double>? Curve { get; init; }
+}

@@ -94,6 +94,24 @@ public partial class ReportHtmlTests
     }
 
     [Fact]
+    public void RecommendationReport_WithAnEpochCurve_DrawsItByEpoch()
+    {
+        var report = new ModelReport(
+            "recs", 2, ModelTask.Recommendation, "available", "mf", true, "first version", "RMSE", 0.9, null, null,
+            new Dictionary<string, double> { ["RMSE"] = 0.9 },
+            new Dictionary<string, double>())
+        {
+            TrainingCurve = TrainingCurve.From("RMSE", [1.1, 0.98, 0.94, 0.93], 4) with { Unit = TrainingCurve.Epoch },
+        };
+
+        var html = ReportHtml.Render(report);
+
+        Assert.Contains(ReportCharts.TrainingCurve, report.Charts);
+        Assert.Contains("validation RMSE by epoch (kept 4)", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("boosting round", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BinaryCurves_MatchTheRows()
     {
         var curves = CurveCalculator.Binary(Scored, 0.5);
