@@ -139,9 +139,19 @@ public sealed class RunStore(StorageClients storage)
     }
 
     /// <summary>Runs in a status, newest first.</summary>
-    public async Task<IReadOnlyList<TrainingRunRow>> ListAsync(string? status = null, int max = 100, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TrainingRunRow>> ListAsync(string? status = null, int max = 100, CancellationToken cancellationToken = default) =>
+        ListAsync(status, null, max, cancellationToken);
+
+    /// <summary>Runs in a status (any when null) of a model (any when null), newest first.</summary>
+    public async Task<IReadOnlyList<TrainingRunRow>> ListAsync(string? status, string? model, int max, CancellationToken cancellationToken = default)
     {
-        var filter = status is null ? null : TableClient.CreateQueryFilter($"Status eq {status}");
+        var filter = (status, model) switch
+        {
+            (null, null) => null,
+            (not null, null) => TableClient.CreateQueryFilter($"Status eq {status}"),
+            (null, not null) => TableClient.CreateQueryFilter($"Model eq {model}"),
+            _ => TableClient.CreateQueryFilter($"Status eq {status} and Model eq {model}"),
+        };
         var rows = new List<TrainingRunRow>();
         await foreach (var row in _table.QueryAsync<TrainingRunRow>(filter, cancellationToken: cancellationToken))
         {
