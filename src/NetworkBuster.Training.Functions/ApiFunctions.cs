@@ -39,6 +39,15 @@ public sealed class ApiFunctions(JobsApi jobs, RunsApi runs, ModelsApi models)
         CancellationToken cancellationToken) =>
         new ApiResultAction(await runs.GetAsync(jobId, new DurableRunInstances(client), cancellationToken));
 
+    /// <summary><c>POST /api/runs/{jobId}/cancel</c>: records Cancelled, terminates the instance, empties staging; 409 for an ended run.</summary>
+    [Function(nameof(CancelRun))]
+    public async Task<IActionResult> CancelRun(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{jobId}/cancel")] HttpRequest request,
+        string jobId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        new ApiResultAction(await runs.CancelAsync(jobId, new DurableRunInstances(client), cancellationToken));
+
     /// <summary><c>GET /api/models</c>: every model and its current version.</summary>
     [Function(nameof(ListModels))]
     public async Task<IActionResult> ListModels([HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request, CancellationToken cancellationToken) =>

@@ -15,4 +15,14 @@ public sealed class DurableRunInstances(DurableTaskClient client) : IRunInstance
             ? null
             : new RunInstance(instance.RuntimeStatus.ToString(), instance.SerializedCustomStatus, instance.CreatedAt, instance.LastUpdatedAt);
     }
+
+    /// <inheritdoc />
+    public async Task TerminateAsync(string jobId, string reason, CancellationToken cancellationToken = default)
+    {
+        var instance = await client.GetInstanceAsync(jobId, getInputsAndOutputs: false, cancellationToken);
+        if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended })
+        {
+            await client.TerminateInstanceAsync(jobId, new TerminateInstanceOptions { Output = reason }, cancellationToken);
+        }
+    }
 }

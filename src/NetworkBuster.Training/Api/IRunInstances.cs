@@ -12,4 +12,7 @@ public interface IRunInstances
 {
     /// <summary>The instance whose id is <paramref name="jobId"/>, or null when there is none.</summary>
     Task<RunInstance?> GetAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>Terminates the run's instance if it is pending or running (a step in progress ends on its own).</summary>
+    Task TerminateAsync(string jobId, string reason, CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Runs;
 
 namespace NetworkBuster.Training.Api;
@@ -19,7 +20,9 @@ public sealed record RunList(IReadOnlyList<RunView> Runs);
 /// one run.
 /// </summary>
 /// <param name="runs">Run rows.</param>
-public sealed class RunsApi(RunStore runs)
+/// <param name="snapshots">Staging (emptied by a cancel).</param>
+/// <param name="time">The clock.</param>
+public sealed partial class RunsApi(RunStore runs, SnapshotStore snapshots, TimeProvider time)
 {
     /// <summary>The default of <see cref="ListRunsQuery.Top"/>.</summary>
     public const int DefaultTop = 50;

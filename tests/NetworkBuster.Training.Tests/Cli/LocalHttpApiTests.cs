@@ -111,6 +111,55 @@ public class LocalHttpApiTests(LocalApiFixture api) : IClassFixture<LocalApiFixt
         Assert.Contains("Done", status.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CancelRun_DuringTrain_RecordsCancelled_EmptiesStaging_AndRegistersNoVersion()
+    {
+        var dataset = await TestData.UploadPerformanceAsync(api.Azurite.Storage, rows: 10000);
+        var jobId = TestData.Unique("http-cancel");
+        var slow = JsonSerializer.Serialize(new { jobId, model = Model, dataset, trainer = "fasttree", hyperparameters = new { numberOfTrees = 2000, earlyStoppingRounds = 0 }, promotion = "always" });
+        Assert.Equal(202, (await api.PostAsync("api/jobs", slow)).Status);
+        await Eventually.HoldsAsync(async () => (await api.GetAsync($"api/runs/{jobId}")).Body.GetProperty("step").GetString() == "train", JobRunner.RunTimeout, $"{jobId} to reach train");
+
+        var (status, cancelled, _) = await api.PostAsync($"api/runs/{jobId}/cancel", "");
+
+        Assert.True(status == 200, cancelled.ToString());
+        Assert.Equal(("Cancelled", "train"), (cancelled.GetProperty("status").GetString(), cancelled.GetProperty("step").GetString()));
+        var (againStatus, again, _) = await api.PostAsync($"api/runs/{jobId}/cancel", "");
+        Assert.Equal((409, "Conflict"), (againStatus, again.GetProperty("code").GetString()));
+        Assert.Contains("already ended as Cancelled", again.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // One training slot: a next job runs only once the cancelled train step has ended on its own.
+        var next = TestData.Unique("http-after");
+        var small = await TestData.UploadPerformanceAsync(api.Azurite.Storage, rows: 500);
+        Assert.Equal(202, (await api.PostAsync("api/jobs", JsonSerializer.Serialize(new { jobId = next, model = Model, dataset = small, hyperparameters = new { numberOfTrees = 10 }, promotion = "never" }))).Status);
+        Assert.Equal("Succeeded", (await PollRunAsync(next)).GetProperty("status").GetString());
+
+        var (_, after) = await api.GetAsync($"api/runs/{jobId}");
+        Assert.Equal(("Cancelled", "Terminated"), (after.GetProperty("status").GetString(), after.GetProperty("instance").GetProperty("runtimeStatus").GetString()));
+        Assert.Null(await new ModelRegistry(api.Azurite.Storage).FindByJobAsync(Model, jobId));
+        var staged = new List<string>();
+        await foreach (var blob in api.Azurite.Storage.Staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, jobId + "/", CancellationToken.None))
+        {
+            staged.Add(blob.Name);
+        }
+
+        Assert.Empty(staged);
+    }
+
+    [Fact]
+    public async Task NbtrainRunsCancel_FinishedRun_IsRefusedNamingItsStatus()
+    {
+        var jobId = TestData.Unique("cli-cancel");
+        await new NetworkBuster.Training.Runs.RunStore(api.Azurite.Storage).CreateOrGetAsync(new NetworkBuster.Training.Runs.TrainingRunRow { JobId = jobId, Model = Model, Status = "Succeeded", Version = 4 });
+
+        var result = await Nbtrain.RunAsync("runs", "cancel", jobId, "--connection", api.Azurite.ConnectionString);
+        var missing = await Nbtrain.RunAsync("runs", "cancel", "no-such-run", "--connection", api.Azurite.ConnectionString);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"Run {jobId} cannot be cancelled: expected a Pending or Running run, but it already ended as Succeeded (version 4).", result.Error, StringComparison.Ordinal);
+        Assert.Equal(3, missing.ExitCode);
+    }
+
     private async Task<JsonElement> PollRunAsync(string jobId)
     {
         JsonElement run = default;

@@ -37,7 +37,7 @@ public class FunctionsMetadataTests
             nameof(RetrainingTimerFunctions.RetrainPerformanceOptimizer), nameof(RetrainingTimerFunctions.RetrainContentRecommender),
             nameof(RetrainingTimerFunctions.ReconcileRuns), TrainingOrchestration.Name,
             ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.RecordRun, ActivityNames.Cleanup, ActivityNames.Notify,
-            nameof(ApiFunctions.SubmitJob), nameof(ApiFunctions.ListRuns), nameof(ApiFunctions.GetRun),
+            nameof(ApiFunctions.SubmitJob), nameof(ApiFunctions.ListRuns), nameof(ApiFunctions.GetRun), nameof(ApiFunctions.CancelRun),
             nameof(ApiFunctions.ListModels), nameof(ApiFunctions.GetModel), nameof(ApiFunctions.GetModelVersion),
         ];
         Assert.Equal(expected.Order(), Functions.Keys.Order());
@@ -59,6 +59,7 @@ public class FunctionsMetadataTests
     [InlineData(nameof(ApiFunctions.SubmitJob), "post", "jobs")]
     [InlineData(nameof(ApiFunctions.ListRuns), "get", "runs")]
     [InlineData(nameof(ApiFunctions.GetRun), "get", "runs/{jobId}")]
+    [InlineData(nameof(ApiFunctions.CancelRun), "post", "runs/{jobId}/cancel")]
     [InlineData(nameof(ApiFunctions.ListModels), "get", "models")]
     [InlineData(nameof(ApiFunctions.GetModel), "get", "models/{model}")]
     [InlineData(nameof(ApiFunctions.GetModelVersion), "get", "models/{model}/versions/{version}")]

@@ -25,6 +25,7 @@ internal static class ApiRoutes
         app.MapPost("/api/jobs", async (HttpContext c) => await WriteAsync(c, await jobs.SubmitAsync(new SubmitJobRequest(await ReadBodyAsync(c.Request), BaseAddress(c.Request)), c.RequestAborted)));
         app.MapGet("/api/runs", (HttpContext c) => Answer(c, runs.ListAsync(new ListRunsQuery(c.Request.Query["model"], c.Request.Query["status"], c.Request.Query["top"]), c.RequestAborted)));
         app.MapGet("/api/runs/{jobId}", (HttpContext c, string jobId) => Answer(c, runs.GetAsync(jobId, instances, c.RequestAborted)));
+        app.MapPost("/api/runs/{jobId}/cancel", (HttpContext c, string jobId) => Answer(c, runs.CancelAsync(jobId, instances, c.RequestAborted)));
         app.MapGet("/api/models", (HttpContext c) => Answer(c, models.ListAsync(c.RequestAborted)));
         app.MapGet("/api/models/{model}", (HttpContext c, string model) => Answer(c, models.GetAsync(model, c.RequestAborted)));
         app.MapGet("/api/models/{model}/versions/{version}", (HttpContext c, string model, string version) => Answer(c, models.GetVersionAsync(model, version, c.RequestAborted)));
