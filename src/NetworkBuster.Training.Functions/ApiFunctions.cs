@@ -48,6 +48,11 @@ public sealed class ApiFunctions(JobsApi jobs, RunsApi runs, ModelsApi models)
         CancellationToken cancellationToken) =>
         new ApiResultAction(await runs.CancelAsync(jobId, new DurableRunInstances(client), cancellationToken));
 
+    /// <summary><c>GET /api/openapi.json</c>: the API's OpenAPI 3.0 document (anonymous: it describes routes, never data).</summary>
+    [Function(nameof(OpenApi))]
+    public static IActionResult OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
+        new ContentResult { Content = OpenApiDocument.Json, ContentType = "application/json; charset=utf-8", StatusCode = 200 };
+
     /// <summary><c>GET /api/models</c>: every model and its current version.</summary>
     [Function(nameof(ListModels))]
     public async Task<IActionResult> ListModels([HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request, CancellationToken cancellationToken) =>

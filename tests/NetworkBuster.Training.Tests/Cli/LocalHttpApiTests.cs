@@ -62,7 +62,7 @@ public class LocalHttpApiTests(LocalApiFixture api) : IClassFixture<LocalApiFixt
     }
 
     [Fact]
-    public async Task EveryRoute_WithoutAKeyOrWithAWrongOne_Answers401_AndTheKeyInTheQueryIsAccepted()
+    public async Task EveryRoute_WithoutAKeyOrWithAWrongOne_Answers401_AndTheKeyInTheQueryIsAccepted_ButOpenApiIsPublic()
     {
         foreach (var path in new[] { "api/runs", "api/runs/some-job", "api/models", $"api/models/{Model}", $"api/models/{Model}/versions/1" })
         {
@@ -71,6 +71,10 @@ public class LocalHttpApiTests(LocalApiFixture api) : IClassFixture<LocalApiFixt
             Assert.Equal((401, 401), ((int)none.StatusCode, (int)wrong.StatusCode));
             Assert.Equal("Unauthorized", (await LocalApiFixture.BodyAsync(wrong)).GetProperty("code").GetString());
         }
+
+        using var openApi = await api.Anonymous.GetAsync(new Uri("api/openapi.json", UriKind.Relative));
+        Assert.Equal(200, (int)openApi.StatusCode);
+        Assert.True((await LocalApiFixture.BodyAsync(openApi)).GetProperty("paths").TryGetProperty("/runs/{jobId}/cancel", out _));
 
         using var post = await api.Anonymous.PostAsync(new Uri("api/jobs", UriKind.Relative), new StringContent("{}"));
         Assert.Equal(401, (int)post.StatusCode);

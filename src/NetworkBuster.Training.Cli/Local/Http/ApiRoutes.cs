@@ -15,6 +15,9 @@ internal static class ApiRoutes
     /// <summary>The largest body Kestrel accepts (413 past it); a job message is at most 64 KiB and the parser names that limit.</summary>
     public const long MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>The OpenAPI document's path, served without a key (it describes routes, never data).</summary>
+    public const string OpenApiPath = "/api/openapi.json";
+
     public static void Map(IEndpointRouteBuilder app, IServiceProvider services)
     {
         var jobs = services.GetRequiredService<JobsApi>();
@@ -22,6 +25,7 @@ internal static class ApiRoutes
         var models = services.GetRequiredService<ModelsApi>();
         var instances = new DurableRunInstances(services.GetRequiredService<DurableTaskClient>());
 
+        app.MapGet(OpenApiPath, () => Results.Content(OpenApiDocument.Json, "application/json; charset=utf-8"));
         app.MapPost("/api/jobs", async (HttpContext c) => await WriteAsync(c, await jobs.SubmitAsync(new SubmitJobRequest(await ReadBodyAsync(c.Request), BaseAddress(c.Request)), c.RequestAborted)));
         app.MapGet("/api/runs", (HttpContext c) => Answer(c, runs.ListAsync(new ListRunsQuery(c.Request.Query["model"], c.Request.Query["status"], c.Request.Query["top"]), c.RequestAborted)));
         app.MapGet("/api/runs/{jobId}", (HttpContext c, string jobId) => Answer(c, runs.GetAsync(jobId, instances, c.RequestAborted)));

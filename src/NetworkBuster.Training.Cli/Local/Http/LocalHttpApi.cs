@@ -35,7 +35,7 @@ public sealed class LocalHttpApi(IServiceProvider services, LocalHttpOptions opt
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, HostedByLocalHost>();
         _app = builder.Build();
-        _app.Use((context, next) => key.Matches(context.Request.Headers[ApiKey.Header].FirstOrDefault() ?? context.Request.Query[ApiKey.QueryParameter].FirstOrDefault())
+        _app.Use((context, next) => context.Request.Path == ApiRoutes.OpenApiPath || key.Matches(context.Request.Headers[ApiKey.Header].FirstOrDefault() ?? context.Request.Query[ApiKey.QueryParameter].FirstOrDefault())
             ? next(context)
             : ApiRoutes.WriteAsync(context, ApiRoutes.Unauthorized(context)));
         ApiRoutes.Map(_app, services);
