@@ -151,6 +151,26 @@ public class LocalHttpApiTests(LocalApiFixture api) : IClassFixture<LocalApiFixt
     }
 
     [Fact]
+    public async Task NbtrainRunsCancel_RunningRun_TerminatesItsInstanceThroughTheTaskHub()
+    {
+        var dataset = await TestData.UploadPerformanceAsync(api.Azurite.Storage, rows: 10000);
+        var jobId = TestData.Unique("cli-cancel-running");
+        var slow = JsonSerializer.Serialize(new { jobId, model = Model, dataset, trainer = "fasttree", hyperparameters = new { numberOfTrees = 2000, earlyStoppingRounds = 0 } });
+        Assert.Equal(202, (await api.PostAsync("api/jobs", slow)).Status);
+        await Eventually.HoldsAsync(async () => (await api.GetAsync($"api/runs/{jobId}")).Body.GetProperty("step").GetString() == "train", JobRunner.RunTimeout, $"{jobId} to reach train");
+
+        var result = await Nbtrain.RunAsync("runs", "cancel", jobId, "--task-hub", api.TaskHub, "--json", "--connection", api.Azurite.ConnectionString);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Cancelled", JsonDocument.Parse(result.Output).RootElement.GetProperty("status").GetString());
+        await Eventually.HoldsAsync(
+            async () => (await api.GetAsync($"api/runs/{jobId}")).Body.GetProperty("instance").GetProperty("runtimeStatus").GetString() == "Terminated",
+            TimeSpan.FromSeconds(60),
+            $"the instance of {jobId} to be terminated by the host");
+        Assert.Equal("Cancelled", (await api.GetAsync($"api/runs/{jobId}")).Body.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task NbtrainRunsCancel_FinishedRun_IsRefusedNamingItsStatus()
     {
         var jobId = TestData.Unique("cli-cancel");

@@ -16,6 +16,9 @@ public sealed class LocalApiFixture : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The host's Durable task hub (for <c>nbtrain runs … --task-hub</c>).</summary>
+    public string TaskHub { get; } = "nbtestapi" + Guid.NewGuid().ToString("N")[..12];
+
     /// <summary>A client that sends the key in the <c>x-functions-key</c> header.</summary>
     public HttpClient Client { get; private set; } = null!;
 
@@ -26,7 +29,7 @@ public sealed class LocalApiFixture : IAsyncLifetime
     {
         await Azurite.InitializeAsync();
         int port = LoopbackPort.Free();
-        _host = await Pipeline.StartHostAsync(Azurite.ConnectionString, new Dictionary<string, string?> { ["Training:Http:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Training:Http:Key"] = Key });
+        _host = await Pipeline.StartHostAsync(Azurite.ConnectionString, new Dictionary<string, string?> { ["Training:Http:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Training:Http:Key"] = Key, ["Training:Host:TaskHub"] = TaskHub });
         Address = new Uri($"http://127.0.0.1:{port}/");
         Client = new HttpClient { BaseAddress = Address };
         Client.DefaultRequestHeaders.Add("x-functions-key", Key);
