@@ -7,6 +7,9 @@ using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
+
+// ASP.NET Core integration: the HTTP triggers take HttpRequest and answer with the core handlers' results.
+builder.ConfigureFunctionsWebApplication();
 builder.Services.AddTrainingPipeline(builder.Configuration).AddTrainingOrchestration();
 builder.Services.AddTrainingTelemetry(builder.Configuration).UseFunctionsWorkerDefaults();
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using NetworkBuster.Training.Cli.Local;
+using NetworkBuster.Training.Cli.Local.Http;
 
 namespace NetworkBuster.Training.Cli.Commands;
 
@@ -11,10 +12,12 @@ internal static class HostCommand
     {
         var concurrency = new Option<int>("--concurrency") { Description = "CPU-heavy steps (ingest, train, evaluate) run at once, 1–64.", DefaultValueFactory = _ => 1 };
         var noTimers = new Option<bool>("--no-timers") { Description = "Do not run the retraining schedules (VisitorBehaviorSchedule, … settings)." };
+        var httpPort = new Option<int>("--http-port") { Description = "The HTTP API's port on 127.0.0.1 (the one func start uses by default); 0 serves no API. Key: Training:Http:Key, else ~/.nbtrain/http-key.", DefaultValueFactory = _ => LocalHttpOptions.FuncStartPort };
         var command = new Command("host", "Run the local host: listen on ai-training-jobs and run each job (ingest → train → evaluate → register) in-process. Without AzureWebJobsStorage it starts Azurite on the default ports (data in .azurite/).")
         {
             concurrency,
             noTimers,
+            httpPort,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -31,11 +34,13 @@ internal static class HostCommand
             IHost host;
             try
             {
-                host = LocalHost.Build(azurite?.ConnectionString, Microsoft.Extensions.Logging.LogLevel.Information, settings: storage.SettingsWith([new("Training:Host:MaxConcurrentJobs", parse.GetValue(concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture))]), timers: !parse.GetValue(noTimers));
+                host = LocalHost.Build(azurite?.ConnectionString, Microsoft.Extensions.Logging.LogLevel.Information, settings: storage.SettingsWith([
+                    new("Training:Host:MaxConcurrentJobs", parse.GetValue(concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    new(LocalHttpOptions.Section + ":Port", parse.GetValue(httpPort).ToString(System.Globalization.CultureInfo.InvariantCulture))]), timers: !parse.GetValue(noTimers));
             }
             catch (Hosting.InvalidSettingsException ex)
             {
-                Console.Error.WriteLine("error: " + ex.Message + " (--concurrency sets Training:Host:MaxConcurrentJobs)");
+                Console.Error.WriteLine("error: " + ex.Message + " (--concurrency sets Training:Host:MaxConcurrentJobs, --http-port Training:Http:Port)");
                 return ExitCodes.InvalidInput;
             }
 

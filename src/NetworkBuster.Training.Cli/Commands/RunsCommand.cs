@@ -28,6 +28,7 @@ internal static class RunsCommand
         {
             jobId, watch, status, top, taskHub,
         };
+        command.Subcommands.Add(Cancel(cli));
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, async services =>
         {
             var runs = services.GetRequiredService<RunStore>();
@@ -64,6 +65,43 @@ internal static class RunsCommand
             return run.Status is RunStatus.Failed or RunStatus.Cancelled ? ExitCodes.Failed : ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static Command Cancel(CliServices cli)
+    {
+        var jobId = new Argument<string>("jobId") { Description = "The run to cancel (Pending or Running)." };
+        var taskHub = new Option<string?>("--task-hub") { Description = "The Durable task hub running it (default: Training:Host:TaskHub, else nbtrainlocal)." };
+        var command = new Command("cancel", """
+            Cancel a pending or running run: it is recorded Cancelled, its instance terminated, its staging emptied, and it
+            never registers a version. A run that ended, or is registering its version, is refused (exit 1).
+            Example:
+              nbtrain runs cancel perf-2025-01-15
+            """)
+        {
+            jobId, taskHub,
+        };
+        command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, async services =>
+        {
+            var configuration = services.GetRequiredService<IConfiguration>();
+            var hub = parse.GetValue(taskHub) ?? configuration[LocalHostOptions.Section + ":TaskHub"] ?? new LocalHostOptions().TaskHub;
+            using var instances = new EngineRunInstances(configuration, hub);
+            var result = await services.GetRequiredService<Api.RunsApi>().CancelAsync(parse.GetValue(jobId)!, instances, cancellationToken);
+            return result switch
+            {
+                { Status: 200, Body: Api.RunView run } => Done(parse.GetValue(cli.Json), run),
+                { Status: 404, Body: Api.ApiError e } => throw new Registry.NotFoundException(e.Message),
+                { Status: 400, Body: Api.ApiError e } => throw new FormatException(e.Message),
+                { Body: Api.ApiError e } => throw new Registry.RegistryException(e.Message),
+                _ => throw new InvalidOperationException($"Unexpected answer {result.Status}."),
+            };
+        }));
+        return command;
+    }
+
+    private static int Done(bool json, Api.RunView run)
+    {
+        Output.Line(json, run, $"Cancelled {run.JobId} (it was at {run.Step ?? "no step yet"}); its staging is emptied and it will register no version.");
+        return ExitCodes.Success;
     }
 
     /// <summary>Follows a run to its end with a progress bar per step, then shows it.</summary>

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Cli.Local.Engine;
+using NetworkBuster.Training.Cli.Local.Http;
 using NetworkBuster.Training.Hosting;
 using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Storage;
@@ -84,6 +85,14 @@ public static class LocalHost
             client.RegisterDirectly();
         });
         builder.Services.AddHostedService<QueueJobListener>();
+        var http = builder.Configuration.GetSection(LocalHttpOptions.Section).Get<LocalHttpOptions>() ?? new LocalHttpOptions();
+        builder.Services.AddValidatedOptions<LocalHttpOptions>(builder.Configuration, LocalHttpOptions.Section, o => o.Validate());
+        if (http.Port != 0)
+        {
+            builder.Services.AddSingleton<LocalHttpApi>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalHttpApi>());
+        }
+
         builder.Services.AddHostedService<EngineMaintenance>();
         if (timers)
         {

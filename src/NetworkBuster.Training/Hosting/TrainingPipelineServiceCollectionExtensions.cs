@@ -51,6 +51,9 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<Scheduling.ScheduledJobPlanner>();
         services.AddSingleton<Scheduling.ScheduledRetraining>();
+        services.AddSingleton<Api.JobsApi>();
+        services.AddSingleton<Api.RunsApi>();
+        services.AddSingleton<Api.ModelsApi>();
         return services;
     }
 

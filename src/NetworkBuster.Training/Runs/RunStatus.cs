@@ -51,6 +51,9 @@ public static class RunTrigger
     /// <summary>A retraining schedule.</summary>
     public const string Timer = "timer";
 
+    /// <summary>A job submitted to <c>POST /api/jobs</c> (then queued like any message).</summary>
+    public const string Http = "http";
+
     /// <summary>Reserved by the contract; <c>nbtrain submit</c> drops a queue message, so its runs say <see cref="Queue"/>.</summary>
     public const string Cli = "cli";
 }

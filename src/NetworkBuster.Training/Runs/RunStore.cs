@@ -7,7 +7,7 @@ namespace NetworkBuster.Training.Runs;
 
 /// <summary>Reads and writes <c>TrainingRuns</c> rows.</summary>
 /// <param name="storage">The storage account.</param>
-public sealed class RunStore(StorageClients storage)
+public sealed partial class RunStore(StorageClients storage)
 {
     private const int MaxMessageLength = 8000;
     private readonly TableClient _table = storage.Runs;
@@ -37,8 +37,9 @@ public sealed class RunStore(StorageClients storage)
         return response.HasValue ? response.Value : null;
     }
 
-    /// <summary>Applies an update (a merge of the non-null fields).</summary>
-    public async Task UpdateAsync(RunUpdate update, CancellationToken cancellationToken = default)
+    /// <summary>Applies an update (a merge of the non-null fields), unless the run was cancelled: a cancelled run stays so.</summary>
+    /// <returns>Whether it was written.</returns>
+    public async Task<bool> UpdateAsync(RunUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
         var entity = new TableEntity(update.JobId, TrainingRunRow.RowKeyValue)
@@ -64,7 +65,7 @@ public sealed class RunStore(StorageClients storage)
             entity[nameof(TrainingRunRow.CompletedAt)] = update.At;
         }
 
-        await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+        return await WriteUnlessCancelledAsync(entity, cancellationToken);
     }
 
     /// <summary>Sets the attempt counter (how many times the job has been started).</summary>
@@ -85,7 +86,7 @@ public sealed class RunStore(StorageClients storage)
         for (int attempt = 0; attempt < 10; attempt++)
         {
             var row = await GetAsync(jobId, cancellationToken);
-            if (row?.RegistrationClaim is { } other && other != claim && row.RegistrationClaimedAt > staleBefore)
+            if (row?.Status == RunStatus.Cancelled || (row?.RegistrationClaim is { } other && other != claim && row.RegistrationClaimedAt > staleBefore))
             {
                 return false;
             }
@@ -139,9 +140,19 @@ public sealed class RunStore(StorageClients storage)
     }
 
     /// <summary>Runs in a status, newest first.</summary>
-    public async Task<IReadOnlyList<TrainingRunRow>> ListAsync(string? status = null, int max = 100, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TrainingRunRow>> ListAsync(string? status = null, int max = 100, CancellationToken cancellationToken = default) =>
+        ListAsync(status, null, max, cancellationToken);
+
+    /// <summary>Runs in a status (any when null) of a model (any when null), newest first.</summary>
+    public async Task<IReadOnlyList<TrainingRunRow>> ListAsync(string? status, string? model, int max, CancellationToken cancellationToken = default)
     {
-        var filter = status is null ? null : TableClient.CreateQueryFilter($"Status eq {status}");
+        var filter = (status, model) switch
+        {
+            (null, null) => null,
+            (not null, null) => TableClient.CreateQueryFilter($"Status eq {status}"),
+            (null, not null) => TableClient.CreateQueryFilter($"Model eq {model}"),
+            _ => TableClient.CreateQueryFilter($"Status eq {status} and Model eq {model}"),
+        };
         var rows = new List<TrainingRunRow>();
         await foreach (var row in _table.QueryAsync<TrainingRunRow>(filter, cancellationToken: cancellationToken))
         {

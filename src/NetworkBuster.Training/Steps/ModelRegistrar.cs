@@ -29,7 +29,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
     /// A claim this old belongs to an execution that died; a new one takes it over. It covers only the manifest
     /// read and the version insert (well under a second), and a retry of a failed execution arrives after it.
     /// </summary>
-    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan ClaimLifetime = Runs.RunStore.RegistrationClaimLifetime;
 
     private static readonly string CodeVersion =
         typeof(ModelRegistrar).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";

@@ -121,6 +121,17 @@ public sealed class TrainingActivities(
     };
 
     /// <summary>The host's cancellation, also cancelled at the job's deadline: the orchestration has moved on by then.</summary>
+    // A cancel terminates the instance, but a step already running ends on its own: its output is dropped, and what
+    // it staged after the cancel cleaned staging is deleted here.
+    private async Task DiscardIfCancelledAsync(string step, string jobId)
+    {
+        if ((await runs.GetAsync(jobId, CancellationToken.None))?.Status == RunStatus.Cancelled)
+        {
+            logger.LogInformation("Step {Step} of {JobId} ended after the run was cancelled; deleting its staging", step, jobId);
+            await snapshots.DeleteAsync(jobId, CancellationToken.None);
+        }
+    }
+
     private static CancellationTokenSource UntilDeadline(IHasDeadline input, CancellationToken cancellationToken)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -142,6 +153,7 @@ public sealed class TrainingActivities(
         {
             var value = StepResult.Ok(await step());
             succeeded = true;
+            await DiscardIfCancelledAsync(name, job.JobId);
             return value;
         }
         catch (TrainingException ex)

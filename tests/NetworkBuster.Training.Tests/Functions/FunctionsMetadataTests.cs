@@ -37,6 +37,8 @@ public class FunctionsMetadataTests
             nameof(RetrainingTimerFunctions.RetrainPerformanceOptimizer), nameof(RetrainingTimerFunctions.RetrainContentRecommender),
             nameof(RetrainingTimerFunctions.ReconcileRuns), TrainingOrchestration.Name,
             ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.RecordRun, ActivityNames.Cleanup, ActivityNames.Notify,
+            nameof(ApiFunctions.SubmitJob), nameof(ApiFunctions.ListRuns), nameof(ApiFunctions.GetRun), nameof(ApiFunctions.CancelRun),
+            nameof(ApiFunctions.ListModels), nameof(ApiFunctions.GetModel), nameof(ApiFunctions.GetModelVersion), nameof(ApiFunctions.OpenApi),
         ];
         Assert.Equal(expected.Order(), Functions.Keys.Order());
         Assert.Equal(TrainingOrchestration.Name, nameof(TrainingOrchestrator));
@@ -51,6 +53,50 @@ public class FunctionsMetadataTests
         Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal(queue, trigger.GetProperty("queueName").GetString());
         Assert.Equal(StorageNames.ConnectionSetting, trigger.GetProperty("connection").GetString());
+    }
+
+    [Theory]
+    [InlineData(nameof(ApiFunctions.SubmitJob), "post", "jobs")]
+    [InlineData(nameof(ApiFunctions.ListRuns), "get", "runs")]
+    [InlineData(nameof(ApiFunctions.GetRun), "get", "runs/{jobId}")]
+    [InlineData(nameof(ApiFunctions.CancelRun), "post", "runs/{jobId}/cancel")]
+    [InlineData(nameof(ApiFunctions.ListModels), "get", "models")]
+    [InlineData(nameof(ApiFunctions.GetModel), "get", "models/{model}")]
+    [InlineData(nameof(ApiFunctions.GetModelVersion), "get", "models/{model}/versions/{version}")]
+    public void HttpFunctions_ServeTheContractsRoutes_WithFunctionKeys(string function, string method, string route)
+    {
+        var trigger = Trigger(function);
+
+        Assert.Equal(("httpTrigger", route, "Function"), (trigger.GetProperty("type").GetString(), trigger.GetProperty("route").GetString(), trigger.GetProperty("authLevel").GetString()));
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void OpenApiDocument_DescribesEveryHttpFunctionsRouteAndMethod_AndIsServedWithoutAKey()
+    {
+        using var document = JsonDocument.Parse(Api.OpenApiDocument.Json);
+        var paths = document.RootElement.GetProperty("paths");
+        var routes = Functions.Keys.Where(f => Trigger(f).GetProperty("type").GetString() == "httpTrigger" && f != nameof(ApiFunctions.OpenApi)).ToList();
+
+        Assert.Equal(7, routes.Count);
+        foreach (var function in routes)
+        {
+            var trigger = Trigger(function);
+            var method = trigger.GetProperty("methods")[0].GetString()!;
+            Assert.True(paths.TryGetProperty("/" + trigger.GetProperty("route").GetString(), out var path) && path.TryGetProperty(method, out _), $"{function}: {method} /{trigger.GetProperty("route").GetString()} is not in the document");
+        }
+
+        Assert.Equal(routes.Count, paths.EnumerateObject().Count());
+        Assert.Equal(("openapi.json", "Anonymous"), (Trigger(nameof(ApiFunctions.OpenApi)).GetProperty("route").GetString(), Trigger(nameof(ApiFunctions.OpenApi)).GetProperty("authLevel").GetString()));
+    }
+
+    [Fact]
+    public void HttpFunctions_AndTheLocalHost_UseTheSameCoreHandlers()
+    {
+        var handlers = typeof(ApiFunctions).GetConstructors().Single().GetParameters().Select(p => p.ParameterType).ToList();
+
+        Assert.Equal([typeof(Api.JobsApi), typeof(Api.RunsApi), typeof(Api.ModelsApi)], handlers);
+        Assert.All(handlers, h => Assert.Equal(typeof(Api.JobsApi).Assembly, h.Assembly));
     }
 
     [Fact]
