@@ -96,13 +96,13 @@ internal static class RecommenderTrainer
         ArgumentNullException.ThrowIfNull(options);
         var set = Load(train);
         List<double>? curve = null;
-        if (validation.Count > 0)
+        if (validation.Count > 0 && weight is null)
         {
-            // The fit on train alone scores the validation ratings after every epoch: the training curve.
+            // The fit on train alone (it chooses the weight) scores the validation ratings after every epoch: the training curve.
             curve = [];
             var scored = validation.Select(v => (User: set.UserIndex(v.User), Item: set.ItemIndex(v.Item), v.Rating)).ToArray();
             var onTrain = MatrixFactorization.Fit(set.Ratings, set.Users.Count, set.Items.Count, options, mf => curve.Add(Rmse(mf, scored)));
-            weight ??= ChooseWeight(set, validation, onTrain);
+            weight = ChooseWeight(set, validation, onTrain);
         }
 
         weight ??= 0;
@@ -183,6 +183,6 @@ internal static class RecommenderTrainer
 /// <param name="Weight">The popularity weight of the ranking score.</param>
 internal sealed record FittedRecommender(RatingSet Set, MatrixFactorization Model, double Weight)
 {
-    /// <summary>Validation RMSE after each epoch of the fit on train alone, when there were validation ratings.</summary>
+    /// <summary>Validation RMSE after each epoch of the fit on train alone, when it ran (validation ratings and no popularity weight set).</summary>
     public IReadOnlyList<double>? Curve { get; init; }
 }
