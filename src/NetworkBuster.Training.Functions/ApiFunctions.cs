@@ -14,14 +14,14 @@ namespace NetworkBuster.Training.Functions;
 /// <param name="jobs">Submit.</param>
 /// <param name="runs">Runs.</param>
 /// <param name="models">The registry.</param>
-public sealed class ApiFunctions(JobsApi jobs, RunsApi runs, ModelsApi models)
+/// <param name="predict">Online scoring.</param>
+public sealed class ApiFunctions(JobsApi jobs, RunsApi runs, ModelsApi models, PredictApi predict)
 {
     /// <summary><c>POST /api/jobs</c>: the queue message's body; 202 with the job id and its status URL, 400 with the error code.</summary>
     [Function(nameof(SubmitJob))]
     public async Task<IActionResult> SubmitJob([HttpTrigger(AuthorizationLevel.Function, "post", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync(cancellationToken);
+        var body = await ReadBodyAsync(request, cancellationToken);
         return new ApiResultAction(await jobs.SubmitAsync(new SubmitJobRequest(body, ApiResultAction.BaseAddress(request)), cancellationToken));
     }
 
@@ -71,4 +71,24 @@ public sealed class ApiFunctions(JobsApi jobs, RunsApi runs, ModelsApi models)
         string version,
         CancellationToken cancellationToken) =>
         new ApiResultAction(await models.GetVersionAsync(model, version, cancellationToken));
+
+    /// <summary><c>POST /api/models/{model}/predict[?top=]</c>: rows → predictions with the current version.</summary>
+    [Function(nameof(Predict))]
+    public async Task<IActionResult> Predict([HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{model}/predict")] HttpRequest request, string model, CancellationToken cancellationToken) =>
+        new ApiResultAction(await predict.PredictAsync(new PredictRequest(model, null, await ReadBodyAsync(request, cancellationToken), request.Query["top"]), cancellationToken));
+
+    /// <summary><c>POST /api/models/{model}/versions/{version}/predict[?top=]</c>: rows → predictions with a named version.</summary>
+    [Function(nameof(PredictWithVersion))]
+    public async Task<IActionResult> PredictWithVersion(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{model}/versions/{version}/predict")] HttpRequest request,
+        string model,
+        string version,
+        CancellationToken cancellationToken) =>
+        new ApiResultAction(await predict.PredictAsync(new PredictRequest(model, version, await ReadBodyAsync(request, cancellationToken), request.Query["top"]), cancellationToken));
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(request.Body);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
 }

@@ -45,6 +45,12 @@ public static class ApiErrorCodes
     /// <summary>The request conflicts with the state (409), e.g. cancelling a finished run.</summary>
     public const string Conflict = "Conflict";
 
+    /// <summary>A row to predict on does not fit the model's input schema (400); the message names the row, column and value.</summary>
+    public const string InvalidRow = "InvalidRow";
+
+    /// <summary>A model blob's SHA-256 differs from its registry row: it is refused (500).</summary>
+    public const string ModelIntegrity = "ModelIntegrity";
+
     /// <summary>No key, or a wrong one (401).</summary>
     public const string Unauthorized = "Unauthorized";
 }

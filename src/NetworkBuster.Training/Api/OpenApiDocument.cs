@@ -24,6 +24,8 @@ public static class OpenApiDocument
             ["/models"] = new JsonObject { ["get"] = Operation("listModels", "Every model and its current version.") },
             ["/models/{model}"] = new JsonObject { ["get"] = Operation("getModel", "A model's versions.", route: ["model"], codes: ["200", "400", "404"]) },
             ["/models/{model}/versions/{version}"] = new JsonObject { ["get"] = Operation("getModelVersion", "A version: lineage, metrics, links to its model and report.", route: ["model", "version"], codes: ["200", "400", "404"]) },
+            ["/models/{model}/predict"] = new JsonObject { ["post"] = Operation("predict", "Score rows with the current version: body {\"rows\":[{column: value}]}; predictions in row order (score, probability, predicted at the version's threshold). ?top=N ranks a recommender's content for each row's user_id. 400 InvalidRow names the row, column and value; 500 ModelIntegrity when the model blob's hash differs.", body: true, route: ["model"], query: ["top"], codes: ["200", "400", "404", "500"]) },
+            ["/models/{model}/versions/{version}/predict"] = new JsonObject { ["post"] = Operation("predictWithVersion", "Score rows with a named version (as /models/{model}/predict).", body: true, route: ["model", "version"], query: ["top"], codes: ["200", "400", "404", "500"]) },
         };
         var document = new JsonObject
         {

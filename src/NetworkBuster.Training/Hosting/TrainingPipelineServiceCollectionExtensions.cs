@@ -54,6 +54,8 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton<Api.JobsApi>();
         services.AddSingleton<Api.RunsApi>();
         services.AddSingleton<Api.ModelsApi>();
+        services.AddSingleton<Scoring.ServingModelCache>();
+        services.AddSingleton<Api.PredictApi>();
         return services;
     }
 

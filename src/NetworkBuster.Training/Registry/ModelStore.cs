@@ -45,10 +45,17 @@ public sealed class ModelStore(StorageClients storage)
     public async Task<ITransformer> LoadAsync(MLContext ml, ModelVersionRow row, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ml);
+        await using var stream = await DownloadModelAsync(row, cancellationToken);
+        return Training.ModelContext.Prepare(ml).Model.Load(stream, out _);
+    }
+
+    /// <summary>A registered version's model zip, in memory, after verifying its hash against the row.</summary>
+    /// <exception cref="ModelIntegrityException">When the blob's hash differs from <c>ModelSha256</c>.</exception>
+    public async Task<MemoryStream> DownloadModelAsync(ModelVersionRow row, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(row);
         var blob = storage.Models.GetBlobClient(row.ModelBlob ?? throw new InvalidOperationException($"{row.Model}:{row.Version} has no model blob (deleted by retention)."));
-        await using var stream = await DownloadVerifiedAsync(blob, row.ModelSha256 ?? "", cancellationToken);
-        return Training.ModelContext.Prepare(ml).Model.Load(stream, out _);
+        return await DownloadVerifiedAsync(blob, row.ModelSha256 ?? "", cancellationToken);
     }
 
     /// <summary>A registered version's input schema JSON: from the row, or from its schema blob after verifying the hash.</summary>

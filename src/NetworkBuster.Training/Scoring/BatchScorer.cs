@@ -72,9 +72,9 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
         await using var reader = await CsvRecordStream.OpenAsync(input, "the input", expectedHeader: null, new IngestOptions().MaxRecordBytes, cancellationToken);
         var header = reader.Header.ToList();
         bool addLabel = !header.Contains(schema.Label, StringComparer.OrdinalIgnoreCase);
-        var placeholder = schema.Task switch { ModelTask.Multiclass => schema.ClassNames is [var first, ..] ? first : "", _ => "0" };
+        var placeholder = LabelPlaceholder(schema);
         var fullHeader = addLabel ? [.. header, schema.Label] : header;
-        var mapper = RowMapper.Create(schema.ToTabularSpec() with { ExpectedHeader = null }, fullHeader, schema.ClassNames is { } names ? [.. names.Select(n => Row(fullHeader.Count, fullHeader.Count - 1, n))] : []);
+        var mapper = CreateMapper(schema, fullHeader);
         await using var file = File.Create(Path.Combine(folder, "rows.rows"));
         using var writer = new RowFile.Writer(file, 1 + schema.NumberColumns.Count, schema.StringColumns.Count);
         await using var raw = new StreamWriter(Path.Combine(folder, "raw.txt"));
@@ -101,6 +101,14 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
 
         return (writer.Rows, bad, firstBad, string.Join(",", header.Select(Csv)));
     }
+
+    /// <summary>The label value scoring rows carry when they have none (any valid label: the model never reads it).</summary>
+    internal static string LabelPlaceholder(SnapshotSchema schema) =>
+        schema.Task switch { ModelTask.Multiclass => schema.ClassNames is [var first, ..] ? first : "", _ => "0" };
+
+    /// <summary>A mapper from rows with <paramref name="header"/> (the label last when the rows had none) to a version's snapshot layout.</summary>
+    internal static RowMapper CreateMapper(SnapshotSchema schema, IReadOnlyList<string> header) =>
+        RowMapper.Create(schema.ToTabularSpec() with { ExpectedHeader = null }, header, schema.ClassNames is { } names ? [.. names.Select(n => Row(header.Count, header.Count - 1, n))] : []);
 
     // A binary model with a stored threshold adds 'Predicted': its decision at that threshold, beside the probability.
     private static async Task WriteAsync(IDataView scored, SnapshotSchema schema, double? threshold, string header, string rawPath, TextWriter output, CancellationToken cancellationToken)

@@ -110,6 +110,11 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
             watch.Stop();
             await using var zip = new MemoryStream();
             ml.Model.Save(model, train.Schema, zip);
+            if (manifest.Schema.Task == ModelTask.Recommendation)
+            {
+                RecommenderModel.AppendCatalog(zip, RecommenderTrainer.Read(train.Path, manifest.Schema).Concat(RecommenderTrainer.Read(validation.Path, manifest.Schema)).Select(r => r.Item));
+            }
+
             var (sha, bytes) = await ModelStore.UploadAsync(storage.Staging.GetBlobClient(StagedModelBlob(ingest.SnapshotPrefix)), zip, cancellationToken);
             logger.LogInformation("Trained {Model} with {Trainer} on {Rows} rows in {Seconds:F1}s", job.Model, trainer.Name, ingest.TrainRows + ingest.ValidationRows, watch.Elapsed.TotalSeconds);
             var recorded = new Dictionary<string, double>(hyperparameters);

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
@@ -22,6 +24,9 @@ public static class RecommenderModel
 
     /// <summary>The ranking score: the predicted rating plus the item's popularity lift.</summary>
     public const string AffinityColumn = "Affinity";
+
+    /// <summary>The entry of <c>model.zip</c> listing the content ids the model knows (what <c>?top=</c> ranks); ML.NET ignores it.</summary>
+    public const string CatalogEntry = "nbtrain/content-ids.json";
 
     internal const string UserVector = "__mf_user";
     internal const string ItemVector = "__mf_item";
@@ -61,6 +66,40 @@ public static class RecommenderModel
 
         score = Math.Clamp(score, any[1], any[2]);
         return (score, score + (item.Length > 0 ? item[4] : 0));
+    }
+
+    /// <summary>Adds the content catalog to a saved model zip (before it is hashed), so a served model can rank every item it knows.</summary>
+    /// <param name="zip">The model zip, as written by <c>Model.Save</c>; left open.</param>
+    /// <param name="contentIds">The content ids the model was fitted on.</param>
+    public static void AppendCatalog(Stream zip, IEnumerable<string> contentIds)
+    {
+        ArgumentNullException.ThrowIfNull(zip);
+        ArgumentNullException.ThrowIfNull(contentIds);
+        zip.Position = 0;
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            using var entry = archive.CreateEntry(CatalogEntry, CompressionLevel.Fastest).Open();
+            JsonSerializer.Serialize(entry, contentIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
+        }
+
+        zip.Position = 0;
+    }
+
+    /// <summary>The content catalog of a model zip, or null when the zip has none (a version saved before catalogs).</summary>
+    public static IReadOnlyList<string>? ReadCatalog(Stream zip)
+    {
+        ArgumentNullException.ThrowIfNull(zip);
+        zip.Position = 0;
+        using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
+        if (archive.GetEntry(CatalogEntry) is not { } entry)
+        {
+            return null;
+        }
+
+        using var stream = entry.Open();
+        var items = JsonSerializer.Deserialize<string[]>(stream);
+        zip.Position = 0;
+        return items;
     }
 
     /// <summary>Builds the ML.NET model from fitted factors.</summary>

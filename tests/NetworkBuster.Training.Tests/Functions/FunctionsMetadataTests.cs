@@ -39,6 +39,7 @@ public class FunctionsMetadataTests
             ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.RecordRun, ActivityNames.Cleanup, ActivityNames.Notify,
             nameof(ApiFunctions.SubmitJob), nameof(ApiFunctions.ListRuns), nameof(ApiFunctions.GetRun), nameof(ApiFunctions.CancelRun),
             nameof(ApiFunctions.ListModels), nameof(ApiFunctions.GetModel), nameof(ApiFunctions.GetModelVersion), nameof(ApiFunctions.OpenApi),
+            nameof(ApiFunctions.Predict), nameof(ApiFunctions.PredictWithVersion),
         ];
         Assert.Equal(expected.Order(), Functions.Keys.Order());
         Assert.Equal(TrainingOrchestration.Name, nameof(TrainingOrchestrator));
@@ -63,6 +64,8 @@ public class FunctionsMetadataTests
     [InlineData(nameof(ApiFunctions.ListModels), "get", "models")]
     [InlineData(nameof(ApiFunctions.GetModel), "get", "models/{model}")]
     [InlineData(nameof(ApiFunctions.GetModelVersion), "get", "models/{model}/versions/{version}")]
+    [InlineData(nameof(ApiFunctions.Predict), "post", "models/{model}/predict")]
+    [InlineData(nameof(ApiFunctions.PredictWithVersion), "post", "models/{model}/versions/{version}/predict")]
     public void HttpFunctions_ServeTheContractsRoutes_WithFunctionKeys(string function, string method, string route)
     {
         var trigger = Trigger(function);
@@ -78,7 +81,7 @@ public class FunctionsMetadataTests
         var paths = document.RootElement.GetProperty("paths");
         var routes = Functions.Keys.Where(f => Trigger(f).GetProperty("type").GetString() == "httpTrigger" && f != nameof(ApiFunctions.OpenApi)).ToList();
 
-        Assert.Equal(7, routes.Count);
+        Assert.Equal(9, routes.Count);
         foreach (var function in routes)
         {
             var trigger = Trigger(function);
@@ -95,7 +98,7 @@ public class FunctionsMetadataTests
     {
         var handlers = typeof(ApiFunctions).GetConstructors().Single().GetParameters().Select(p => p.ParameterType).ToList();
 
-        Assert.Equal([typeof(Api.JobsApi), typeof(Api.RunsApi), typeof(Api.ModelsApi)], handlers);
+        Assert.Equal([typeof(Api.JobsApi), typeof(Api.RunsApi), typeof(Api.ModelsApi), typeof(Api.PredictApi)], handlers);
         Assert.All(handlers, h => Assert.Equal(typeof(Api.JobsApi).Assembly, h.Assembly));
     }
 

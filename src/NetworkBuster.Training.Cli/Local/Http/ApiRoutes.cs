@@ -23,6 +23,7 @@ internal static class ApiRoutes
         var jobs = services.GetRequiredService<JobsApi>();
         var runs = services.GetRequiredService<RunsApi>();
         var models = services.GetRequiredService<ModelsApi>();
+        var predict = services.GetRequiredService<PredictApi>();
         var instances = new DurableRunInstances(services.GetRequiredService<DurableTaskClient>());
 
         app.MapGet(OpenApiPath, () => Results.Content(OpenApiDocument.Json, "application/json; charset=utf-8"));
@@ -33,6 +34,10 @@ internal static class ApiRoutes
         app.MapGet("/api/models", (HttpContext c) => Answer(c, models.ListAsync(c.RequestAborted)));
         app.MapGet("/api/models/{model}", (HttpContext c, string model) => Answer(c, models.GetAsync(model, c.RequestAborted)));
         app.MapGet("/api/models/{model}/versions/{version}", (HttpContext c, string model, string version) => Answer(c, models.GetVersionAsync(model, version, c.RequestAborted)));
+        app.MapPost("/api/models/{model}/predict", async (HttpContext c, string model) =>
+            await WriteAsync(c, await predict.PredictAsync(new PredictRequest(model, null, await ReadBodyAsync(c.Request), c.Request.Query["top"]), c.RequestAborted)));
+        app.MapPost("/api/models/{model}/versions/{version}/predict", async (HttpContext c, string model, string version) =>
+            await WriteAsync(c, await predict.PredictAsync(new PredictRequest(model, version, await ReadBodyAsync(c.Request), c.Request.Query["top"]), c.RequestAborted)));
     }
 
     public static ApiResult Unauthorized(HttpContext context) => new(
