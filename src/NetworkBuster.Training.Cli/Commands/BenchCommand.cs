@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Cli.Benchmarks;
 using NetworkBuster.Training.Cli.Commands.Bench;
 using NetworkBuster.Training.Cli.Local;
+using NetworkBuster.Training.Cli.Local.Http;
+using NetworkBuster.Training.Orchestration;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Steps;
 using NetworkBuster.Training.Storage;
@@ -90,7 +92,14 @@ internal static class BenchCommand
         int failures = 0;
         await using (azurite)
         {
-            var hostSettings = choice.SettingsWith([new("Training:Host:MaxConcurrentJobs", settings.Concurrency.ToString(CultureInfo.InvariantCulture))]);
+            int httpPort = settings.Runs(BenchSettings.Predict) ? LoopbackPort.Free() : 0;
+            var httpKey = Guid.NewGuid().ToString("N");
+            var hostSettings = choice.SettingsWith(
+            [
+                new("Training:Host:MaxConcurrentJobs", settings.Concurrency.ToString(CultureInfo.InvariantCulture)),
+                new($"{LocalHttpOptions.Section}:Port", httpPort.ToString(CultureInfo.InvariantCulture)),
+                new($"{LocalHttpOptions.Section}:Key", httpKey),
+            ]);
             using var host = LocalHost.Build(connection, LogLevel.Warning, hostSettings);
             var services = host.Services;
             var storage = services.GetRequiredService<StorageClients>();
@@ -160,7 +169,7 @@ internal static class BenchCommand
                     $"performance-optimizer: the fastest trainer within 1% of the best RMSE ({best:0.000}) is **{pick.Trainer}** ({pick.RowsPerSecond:N0} rows/s, RMSE {pick.Rmse:0.000}); the preset's default is {TrainerBenchmark.PresetDefault}{(pick.Trainer == TrainerBenchmark.PresetDefault ? ", so keep it" : $", so the recommendation is to default to {pick.Trainer}")}."));
             });
             await Group(BenchSettings.Memory, async () => figures.AddRange(await MemoryBenchmark.RunAsync(storage, connection is null ? choice.Settings() : new Dictionary<string, string?> { [StorageNames.ConnectionSetting] = connection }, settings, Progress, cancellationToken)));
-            if (settings.Runs(BenchSettings.Overhead) || settings.Runs(BenchSettings.Latency))
+            if (settings.Runs(BenchSettings.Overhead) || settings.Runs(BenchSettings.Latency) || settings.Runs(BenchSettings.Predict))
             {
                 await host.StartAsync(cancellationToken);
                 using var bench = new HostBenchmarks(host, settings, Progress);
@@ -173,6 +182,7 @@ internal static class BenchCommand
                         figures.AddRange(await bench.OverheadAsync(cancellationToken));
                     });
                     await Group(BenchSettings.Latency, async () => figures.AddRange(await bench.LatencyAsync(cancellationToken)));
+                    await Group(BenchSettings.Predict, async () => figures.AddRange(await new PredictBenchmark(host, new Uri($"http://127.0.0.1:{httpPort}/"), httpKey, settings, Progress).RunAsync(cancellationToken)));
                 }
                 finally
                 {

@@ -92,8 +92,11 @@ public sealed class ServingModel
         return result;
     }
 
-    private RowArrays Map(IReadOnlyList<JsonElement> rows)
+    /// <summary>Maps rows to the version's snapshot layout, as <see cref="Predict"/> does before scoring.</summary>
+    /// <exception cref="PredictionInputException">Naming the row, the column and the value of the first bad row.</exception>
+    public RowArrays Map(IReadOnlyList<JsonElement> rows)
     {
+        ArgumentNullException.ThrowIfNull(rows);
         var header = _inputColumns.Append(Schema.Label).ToList();
         var mapper = BatchScorer.CreateMapper(Schema, header);
         var placeholder = BatchScorer.LabelPlaceholder(Schema);
