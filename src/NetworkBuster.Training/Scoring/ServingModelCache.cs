@@ -9,8 +9,10 @@ namespace NetworkBuster.Training.Scoring;
 
 /// <summary>
 /// Registered versions loaded for online scoring: each loaded once (its blob's SHA-256 verified against the registry
-/// row), kept while used, the least recently used dropped past <see cref="Capacity"/>. A request for a model's current
-/// version reads the registry row every time, so a promotion or rollback is served from the next request on.
+/// row), kept while used, the least recently used dropped past <see cref="Capacity"/>. Which version is current is asked
+/// again after <see cref="CurrentLifetimeMs"/>, so a promotion or rollback is served within two seconds without a
+/// registry query per request; a named version's row is read again after <see cref="RowLifetimeMs"/> (it changes only
+/// when retention deletes its blobs).
 /// A load that fails (missing, tampered) is not kept: the next request tries again.
 /// </summary>
 /// <param name="registry">The registry.</param>
@@ -20,7 +22,15 @@ public sealed class ServingModelCache(ModelRegistry registry, ModelStore models)
     /// <summary>The most versions held at once.</summary>
     public const int Capacity = 16;
 
+    /// <summary>How long the answer to "which version is current" is reused (milliseconds): a promotion is served within this.</summary>
+    public const long CurrentLifetimeMs = 2_000;
+
+    /// <summary>How long a named version's registry row is reused before it is read again (milliseconds).</summary>
+    public const long RowLifetimeMs = 10_000;
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ModelVersionRow Row, long ReadAt)> _rows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ModelVersionRow Row, long ReadAt)> _current = new(StringComparer.Ordinal);
     private long _clock;
 
     /// <summary>The versions held now (for tests and the bench).</summary>
@@ -31,7 +41,7 @@ public sealed class ServingModelCache(ModelRegistry registry, ModelStore models)
     /// <exception cref="ModelIntegrityException">When the blob's hash differs from the registry's.</exception>
     public async Task<ServingModel> GetAsync(string model, int? version, CancellationToken cancellationToken = default)
     {
-        var row = (version is { } v ? await registry.GetAsync(model, v, cancellationToken) : await registry.GetCurrentAsync(model, cancellationToken))
+        var row = (version is { } v ? await VersionRowAsync(model, v, cancellationToken) : await CurrentRowAsync(model, cancellationToken))
             ?? throw new NotFoundException(version is null ? $"Model {model} has no current version to predict with." : $"Version {model}:{version} does not exist in ModelRegistry.");
         if (row.BlobsDeletedAt is not null || row.ModelBlob is null)
         {
@@ -55,6 +65,43 @@ public sealed class ServingModelCache(ModelRegistry registry, ModelStore models)
         }
     }
 
+    // The current version is asked for again after CurrentLifetimeMs: a promotion or rollback is served within that.
+    private async Task<ModelVersionRow?> CurrentRowAsync(string model, CancellationToken cancellationToken)
+    {
+        long now = Environment.TickCount64;
+        if (_current.TryGetValue(model, out var known) && now - known.ReadAt < CurrentLifetimeMs)
+        {
+            return known.Row;
+        }
+
+        var row = await registry.GetCurrentAsync(model, cancellationToken);
+        if (row is not null)
+        {
+            _current[model] = (row, now);
+        }
+
+        return row;
+    }
+
+    // A named version's row only changes when retention deletes its blobs: it is read again after RowLifetime, not per request.
+    private async Task<ModelVersionRow?> VersionRowAsync(string model, int version, CancellationToken cancellationToken)
+    {
+        var key = $"{model}\n{version}";
+        long now = Environment.TickCount64;
+        if (_rows.TryGetValue(key, out var known) && now - known.ReadAt < RowLifetimeMs)
+        {
+            return known.Row;
+        }
+
+        var row = await registry.GetAsync(model, version, cancellationToken);
+        if (row is not null)
+        {
+            _rows[key] = (row, now);
+        }
+
+        return row;
+    }
+
     // Not the caller's token: a load shared by concurrent requests must not fail because the first one went away.
     private async Task<ServingModel> LoadAsync(ModelVersionRow row)
     {
@@ -73,6 +120,16 @@ public sealed class ServingModelCache(ModelRegistry registry, ModelStore models)
             && _entries.MinBy(e => e.Value.LastUsed) is { Key: not null } oldest
             && _entries.TryRemove(oldest))
         {
+        }
+
+        if (_rows.Count > 4 * Capacity)
+        {
+            _rows.Clear();
+        }
+
+        if (_current.Count > 4 * Capacity)
+        {
+            _current.Clear();
         }
     }
 

@@ -123,7 +123,10 @@ public class PredictApiTests(PredictApiTests.ChurnModel churn) : IClassFixture<P
         tampered[tampered.Length / 2] ^= 0x5A;
         await blob.UploadAsync(new BinaryData(tampered), overwrite: true);
 
-        var (refusedStatus, refused, _) = await Api.PostAsync($"api/models/{Model}/predict", row);
+        // Which version is current is cached for two seconds: the promotion is served within that.
+        (int Status, JsonElement Body, Uri? Location) answer = default;
+        await Eventually.HoldsAsync(async () => (answer = await Api.PostAsync($"api/models/{Model}/predict", row)).Status != 200, TimeSpan.FromSeconds(10), "the promoted, tampered version to be asked for");
+        var (refusedStatus, refused, _) = answer;
         var (oldStatus, old, _) = await Api.PostAsync($"api/models/{Model}/versions/{first}/predict", row);
 
         Assert.Equal((500, "ModelIntegrity"), (refusedStatus, refused.GetProperty("code").GetString()));

@@ -68,6 +68,15 @@ internal sealed class PredictBenchmark(IHost host, Uri address, string key, Benc
             }
         }
 
+        var currentPath = new Uri($"api/models/{Model}/predict", UriKind.Relative);
+        var currentLatencies = new List<double>();
+        for (int i = 0; i < settings.PredictRequests / 2; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await PostAsync(http, currentPath, "[" + rows[i % rows.Count].GetRawText() + "]", cancellationToken);
+            currentLatencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
         progress($"predict: {settings.PredictBatches} requests of {BatchRows:N0} rows, and the same rows through PredictionEngine");
         var batch = "{\"rows\":[" + string.Join(",", rows.Select(r => r.GetRawText())) + "]}";
         await PostAsync(http, path, batch, cancellationToken);
@@ -90,12 +99,14 @@ internal sealed class PredictBenchmark(IHost host, Uri address, string key, Benc
         double engineRowsPerSecond = settings.PredictBatches * BatchRows / watch.Elapsed.TotalSeconds;
         httpLatencies.Sort();
         engineLatencies.Sort();
+        currentLatencies.Sort();
         string requests = settings.PredictRequests.ToString("N0", CultureInfo.InvariantCulture);
         const string Reference = "in-process PredictionEngine, same model and rows";
         return
         [
             new BenchmarkFigure(BenchSettings.Predict, "predict p50, 1 row over HTTP", Percentile(httpLatencies, 0.50), "ms", Percentile(engineLatencies, 0.50), Reference, "–", null, $"{requests} requests one after another to /versions/{{v}}/predict (hash-verified model loaded once); the HTTP side adds Kestrel, the key check, JSON and the CSV-equivalent row mapping"),
             new BenchmarkFigure(BenchSettings.Predict, "predict p99, 1 row over HTTP", Percentile(httpLatencies, 0.99), "ms", Percentile(engineLatencies, 0.99), Reference, "–", null, $"{requests} requests"),
+            new BenchmarkFigure(BenchSettings.Predict, "predict p50, 1 row, current-version route", Percentile(currentLatencies, 0.50), "ms", Percentile(engineLatencies, 0.50), Reference, "–", null, string.Create(CultureInfo.InvariantCulture, $"{currentLatencies.Count:N0} requests to /models/{{model}}/predict: which version is current is asked of the registry at most every 2 s (a promotion is served within that)")),
             new BenchmarkFigure(BenchSettings.Predict, $"batch predict, {BatchRows:N0}-row requests", httpRowsPerSecond, "rows/s", engineRowsPerSecond, Reference + " (a row at a time)", "–", null, string.Create(CultureInfo.InvariantCulture, $"{settings.PredictBatches} requests of {batch.Length / 1024.0:N0} KiB one after another")),
         ];
     }
