@@ -112,6 +112,10 @@ check({"eastus", "eastus2", "westus2", "northeurope", "westeurope", "swedencentr
 compiled = json.dumps(template)
 check("'name', 'durable'" in compiled, "infra/app/functions.bicep: scaleAndConcurrency.alwaysReady has no 'durable' group")
 check("Rejected message " in compiled, "infra/app/alerts.bicep: the failed-runs alert no longer counts jobs rejected at admission")
+check(params.get("apiEntraClientId", {}).get("defaultValue") == "",
+      "infra/main.bicep: apiEntraClientId must default to '' (function keys only unless Entra ID is asked for)")
+check("authsettingsV2" in compiled and "Return401" in compiled and "/api/openapi.json" in compiled,
+      "infra/app/functions.bicep: the Entra ID option must set authsettingsV2 to answer 401 and leave /api/openapi.json public")
 for message in errors:
     print(message, file=sys.stderr)
 sys.exit(1 if errors else 0)

@@ -101,6 +101,9 @@ param performanceOptimizerSchedule string = '0 5 * * * *'
 @description('NCRONTAB schedule of the content recommender model training.')
 param contentRecommenderSchedule string = '0 */15 * * * *'
 
+@description('Client id of an Entra ID app registration that protects the HTTP API (App Service authentication in front of the function keys); empty for function keys only.')
+param apiEntraClientId string = ''
+
 @description('Days the Log Analytics workspace keeps data.')
 @minValue(30)
 @maxValue(730)
@@ -203,6 +206,7 @@ module functions 'app/functions.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     durableAlwaysReadyInstanceCount: durableAlwaysReadyInstanceCount
+    apiEntraClientId: apiEntraClientId
     appSettings: {
       TaskHubName: taskHubName
       VisitorBehaviorSchedule: visitorBehaviorSchedule
@@ -246,6 +250,7 @@ output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functions.outputs.name
+output API_AUTHENTICATION string = functions.outputs.apiAuthentication
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint

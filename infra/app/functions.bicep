@@ -60,6 +60,15 @@ param durableAlwaysReadyInstanceCount int = 1
 @description('App-specific settings merged into the identity-based host settings.')
 param appSettings object = {}
 
+@description('Client id of the Entra ID app registration that protects the HTTP API (App Service authentication); empty for function keys only.')
+param apiEntraClientId string = ''
+
+@description('Tenant of that app registration.')
+param apiEntraTenantId string = tenant().tenantId
+
+@description('Token audiences the API accepts; empty for api://{client id} and the client id itself.')
+param apiEntraAllowedAudiences array = []
+
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
@@ -149,3 +158,46 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
 output name string = functionApp.name
 output resourceId string = functionApp.id
 output defaultHostName string = functionApp.properties.defaultHostName
+
+// Entra ID in front of the HTTP API (App Service authentication, "Easy Auth"): a request without a valid token for the
+// app registration gets 401 before it reaches a function. The OpenAPI document stays public. The function key is still
+// checked after it (the triggers are compiled with AuthorizationLevel.Function, which a deployment cannot change), so
+// this adds a layer; it never opens one.
+resource apiAuthentication 'Microsoft.Web/sites/config@2025-03-01' = if (!empty(apiEntraClientId)) {
+  parent: functionApp
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: [
+        '/api/openapi.json'
+      ]
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: apiEntraClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${apiEntraTenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: empty(apiEntraAllowedAudiences) ? [
+            'api://${apiEntraClientId}'
+            apiEntraClientId
+          ] : apiEntraAllowedAudiences
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
+}
+
+output apiAuthentication string = empty(apiEntraClientId) ? 'functionKeys' : 'entraIdAndFunctionKeys'
