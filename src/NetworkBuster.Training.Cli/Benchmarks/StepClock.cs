@@ -6,7 +6,8 @@ namespace NetworkBuster.Training.Cli.Benchmarks;
 
 /// <summary>
 /// Sums the pipeline's own step timings (the <c>nbtraining.step.duration</c> histogram each activity records with
-/// the stopwatch it logs "Step … took" with) while jobs run in this process, per step name.
+/// the stopwatch it logs "Step … took" with, and <c>nbtraining.step.phase.duration</c> for parts of a step, keyed
+/// <c>step.phase</c>) while jobs run in this process.
 /// </summary>
 public sealed class StepClock : IDisposable
 {
@@ -18,19 +19,29 @@ public sealed class StepClock : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == TrainingTelemetry.MeterName && instrument.Name == "nbtraining.step.duration")
+            if (instrument.Meter.Name == TrainingTelemetry.MeterName && instrument.Name is "nbtraining.step.duration" or "nbtraining.step.phase.duration")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
         _listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
         {
+            string? step = null, phase = null;
             foreach (var tag in tags)
             {
-                if (tag is { Key: "step", Value: string step })
+                (step, phase) = tag switch
                 {
-                    _seconds.AddOrUpdate(step, seconds, (_, sum) => sum + seconds);
-                }
+                    { Key: "step", Value: string s } => (s, phase),
+                    { Key: "phase", Value: string p } => (step, p),
+                    _ => (step, phase),
+                };
+            }
+
+            if (step is not null)
+            {
+                // A phase is keyed "step.phase" (e.g. "train.fit"), beside its step's total.
+                var key = phase is null ? step : $"{step}.{phase}";
+                _seconds.AddOrUpdate(key, seconds, (_, sum) => sum + seconds);
             }
         });
         _listener.Start();

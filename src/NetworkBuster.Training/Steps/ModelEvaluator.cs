@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using NetworkBuster.Training.Contracts;
@@ -6,7 +7,9 @@ using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Storage;
+using NetworkBuster.Training.Telemetry;
 using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Steps;
@@ -20,8 +23,9 @@ namespace NetworkBuster.Training.Steps;
 /// <param name="registry">The model registry.</param>
 /// <param name="models">The model store (hash-verified loads).</param>
 /// <param name="gate">Gate settings.</param>
+/// <param name="telemetry">Where the time of insights and of scoring the current version is recorded.</param>
 /// <param name="logger">Logger.</param>
-public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapshots, ModelRegistry registry, ModelStore models, GateOptions gate, ILogger<ModelEvaluator> logger)
+public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapshots, ModelRegistry registry, ModelStore models, GateOptions gate, TrainingTelemetry telemetry, ILogger<ModelEvaluator> logger)
 {
     /// <summary>Test rows sampled (evenly) for permutation importance and what-if reports.</summary>
     public const int MaxInsightRows = 2000;
@@ -72,14 +76,18 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
                 throw new TrainingException(ErrorCode.TrainingFailed, $"The test split of '{job.Dataset}' does not define {primary.Name} (e.g. only one class in {ingest.TestRows} test rows).");
             }
 
+            long phase = Stopwatch.GetTimestamp();
             var insights = Insights(ml, job, manifest, candidate, primary, metrics, crossValidated is null ? train : null, validation, holdout, holdoutRows) with
             {
                 Curves = crossValidated is null ? CurveCalculator.FromScored(candidate.Transform(test), trained.DecisionThreshold) : null,
             };
+            telemetry.PhaseFinished(RunStep.Evaluate, "insights", job.Model, Stopwatch.GetElapsedTime(phase).TotalSeconds);
+            phase = Stopwatch.GetTimestamp();
             var current = await registry.GetCurrentAsync(job.Model, cancellationToken);
             double? baseline = current is null || current.JobId == job.JobId ? null
                 : crossValidated is not null && current.DatasetSha256 == ingest.DatasetSha256 ? current.PrimaryMetricValue
                 : await ScoreBaselineAsync(ml, task, primary, current, holdout, cancellationToken);
+            telemetry.PhaseFinished(RunStep.Evaluate, "baseline", job.Model, Stopwatch.GetElapsedTime(phase).TotalSeconds);
             var (margin, minimums) = gate.For(job.Model, task);
             var decision = PromotionGate.Decide(job.Promotion, primary, metrics, baseline, margin, minimums);
             logger.LogInformation("Evaluated {Model} for {JobId}: {PrimaryMetric}={Value} baseline={Baseline}; {Decision}", job.Model, job.JobId, primary.Name, value, baseline, decision.Reason);

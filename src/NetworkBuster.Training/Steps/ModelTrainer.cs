@@ -7,7 +7,9 @@ using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Metrics;
 using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Storage;
+using NetworkBuster.Training.Telemetry;
 using NetworkBuster.Training.Training;
 
 namespace NetworkBuster.Training.Steps;
@@ -18,8 +20,9 @@ namespace NetworkBuster.Training.Steps;
 /// </summary>
 /// <param name="storage">The storage account.</param>
 /// <param name="snapshots">The split snapshots.</param>
+/// <param name="telemetry">Where the fit's own time is recorded.</param>
 /// <param name="logger">Logger.</param>
-public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots, ILogger<ModelTrainer> logger)
+public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots, TrainingTelemetry telemetry, ILogger<ModelTrainer> logger)
 {
     /// <summary>The staged model's blob name for a snapshot prefix.</summary>
     public static string StagedModelBlob(string prefix) => $"{prefix}/model.zip";
@@ -108,6 +111,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
             }
 
             watch.Stop();
+            telemetry.PhaseFinished(RunStep.Train, "fit", job.Model, watch.Elapsed.TotalSeconds);
             await using var zip = new MemoryStream();
             ml.Model.Save(model, train.Schema, zip);
             if (manifest.Schema.Task == ModelTask.Recommendation)

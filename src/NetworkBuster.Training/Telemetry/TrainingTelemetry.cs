@@ -17,6 +17,7 @@ public sealed class TrainingTelemetry : IDisposable
     private readonly Histogram<long> _rows;
     private readonly Histogram<double> _primaryMetric;
     private readonly Histogram<double> _drift;
+    private readonly Histogram<double> _phaseSeconds;
 
     /// <summary>Creates the instruments.</summary>
     public TrainingTelemetry(IMeterFactory meters)
@@ -27,6 +28,7 @@ public sealed class TrainingTelemetry : IDisposable
         _stepSeconds = _meter.CreateHistogram<double>("nbtraining.step.duration", "s", "Wall time of one workflow step");
         _rows = _meter.CreateHistogram<long>("nbtraining.rows", description: "Usable rows ingested per job");
         _drift = _meter.CreateHistogram<double>("nbtraining.drift.psi", description: "PSI of each of a new dataset's most drifted features against the current version's profile");
+        _phaseSeconds = _meter.CreateHistogram<double>("nbtraining.step.phase.duration", "s", "Wall time of a named part of a step (train: fit; evaluate: baseline, insights)");
         _primaryMetric = _meter.CreateHistogram<double>("nbtraining.model.primary_metric", description: "Primary metric of each registered version on its test split");
     }
 
@@ -37,6 +39,10 @@ public sealed class TrainingTelemetry : IDisposable
     /// <summary>A step finished (or failed) after <paramref name="seconds"/>.</summary>
     public void StepFinished(string step, string model, double seconds, bool succeeded) =>
         _stepSeconds.Record(seconds, new KeyValuePair<string, object?>("step", step), new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("succeeded", succeeded));
+
+    /// <summary>A named part of a step took <paramref name="seconds"/> (e.g. the fit within train, scoring the current version within evaluate).</summary>
+    public void PhaseFinished(string step, string phase, string model, double seconds) =>
+        _phaseSeconds.Record(seconds, new KeyValuePair<string, object?>("step", step), new KeyValuePair<string, object?>("phase", phase), new KeyValuePair<string, object?>("model", model));
 
     /// <summary>Rows were ingested.</summary>
     public void RowsIngested(string model, long rows) => _rows.Record(rows, new KeyValuePair<string, object?>("model", model));

@@ -75,7 +75,13 @@ internal sealed class HostBenchmarks(IHost host, BenchSettings settings, Action<
     {
         double Step(IReadOnlyDictionary<string, double> steps, string step) => steps.TryGetValue(step, out double s) ? s : 0;
         var parts = new List<string> { string.Create(CultureInfo.InvariantCulture, $"queue wait {Median(jobs.Select(j => j.Wait)):0.00} s") };
-        parts.AddRange(Steps.Select(step => string.Create(CultureInfo.InvariantCulture, $"{step}{(step == "evaluate" ? " (incl. scoring the current version)" : "")} {Median(jobs.Select(j => Step(j.Steps, step))):0.00} s")));
+        string Phases(string step) => step switch
+        {
+            "train" => string.Create(CultureInfo.InvariantCulture, $" (fit {Median(jobs.Select(j => Step(j.Steps, "train.fit"))):0.00} s)"),
+            "evaluate" => string.Create(CultureInfo.InvariantCulture, $" (insights {Median(jobs.Select(j => Step(j.Steps, "evaluate.insights"))):0.00} s, scoring the current version {Median(jobs.Select(j => Step(j.Steps, "evaluate.baseline"))):0.00} s)"),
+            _ => "",
+        };
+        parts.AddRange(Steps.Select(step => string.Create(CultureInfo.InvariantCulture, $"{step} {Median(jobs.Select(j => Step(j.Steps, step))):0.00} s{Phases(step)}")));
         parts.Add(string.Create(CultureInfo.InvariantCulture, $"orchestration between steps {Median(jobs.Select(j => j.Wall - j.Wait - Steps.Sum(step => Step(j.Steps, step)))):0.00} s"));
         return string.Join(", ", parts);
     }
