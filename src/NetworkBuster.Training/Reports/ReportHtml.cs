@@ -124,6 +124,7 @@ public static class ReportHtml
                 "Predicted against actual (test rows)",
                 Lines([new ChartSeries("rows", c!.PredictedVsActual!, "#2e86c1", Dots: true)], "actual", "predicted", diagonal: true)),
             ReportCharts.Residuals => ("Residuals (actual − predicted)", Histogram(c!.Residuals!, "residual")),
+            ReportCharts.Scores => ($"Anomaly scores of the test rows (flagged at {MetricText(r, "DecisionThreshold")} and above)", Histogram(c!.Scores!, "anomaly score")),
             ReportCharts.Ranking => (
                 "Ranking quality at k against popularity",
                 Bars([.. r.Metrics.Where(m => ReportCharts.IsRankingMetric(m.Key)).OrderBy(m => m.Key, StringComparer.Ordinal)

@@ -208,6 +208,12 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
     // A binary model needs both classes to learn from and to be scored on (AUC is undefined with one).
     private static void CheckClasses(TrainingJob job, TabularSpec spec, Dictionary<string, long> rows, Dictionary<string, long> positives)
     {
+        if (spec.Task == ModelTask.Anomaly && spec.HasLabel)
+        {
+            CheckKnownAnomalies(job, spec, rows, positives);
+            return;
+        }
+
         if (spec.Task != ModelTask.Binary)
         {
             return;
@@ -230,6 +236,18 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                     ErrorCode.InsufficientData,
                     $"Expected both classes of label '{spec.Label}' in the {split} split, but its {rows[split]} rows are all {(positives[split] == 0 ? "negative" : "positive")} ({positive} positive of {total} in all): add rows of the rarer class.");
             }
+        }
+    }
+
+    // A labelled anomaly model learns without its labels, but is scored by them: the test split needs known anomalies and normal rows.
+    private static void CheckKnownAnomalies(TrainingJob job, TabularSpec spec, Dictionary<string, long> rows, Dictionary<string, long> positives)
+    {
+        long test = rows[SplitName.Test], known = positives[SplitName.Test];
+        if (known == 0 || known == test)
+        {
+            throw new TrainingException(
+                ErrorCode.InsufficientData,
+                $"Expected known anomalies (label '{spec.Label}' 1/true/yes) and normal rows in the test split of '{job.Dataset}' to measure the anomaly model, but its {test} rows have {known} known anomalies ({positives.Values.Sum()} in all {rows.Values.Sum()} rows): add labelled anomalies, or leave 'spec.label' out to train unlabeled.");
         }
     }
 
