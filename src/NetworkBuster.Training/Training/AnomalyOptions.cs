@@ -18,6 +18,6 @@ public static class AnomalyOptions
     /// <summary>The largest default rank.</summary>
     public const int DefaultMaxRank = 20;
 
-    /// <summary>The default rank for <paramref name="featureCount"/> feature values: at most 20, and below the count so the residual is not always 0.</summary>
+    /// <summary>The largest default rank for <paramref name="featureCount"/> feature values: at most 20, and below the count so the residual is not always 0.</summary>
     public static int DefaultRank(int featureCount) => Math.Clamp(featureCount - 1, 1, DefaultMaxRank);
 }

@@ -15,7 +15,9 @@ namespace NetworkBuster.Training.Training;
 public sealed record AnomalyFit(ITransformer Model, IReadOnlyDictionary<string, double> Hyperparameters, double Threshold, string ThresholdSource);
 
 /// <summary>
-/// Fits the <c>pca</c> anomaly model on train + validation, labels unseen (they never reach a feature), and chooses its
+/// Fits the <c>pca</c> anomaly model on train + validation, labels unseen (they never reach a feature), with the rank the
+/// job set or the fewest components explaining 90% of the standardized features' variance (<see cref="ExplainedVariance"/>),
+/// and chooses its
 /// threshold: with known anomalies in the validation split, the best F1 there by a fit on train alone (as binary
 /// models do); without, the score that flags the <c>contamination</c> share of the training rows.
 /// </summary>
@@ -35,7 +37,7 @@ public static class AnomalyTrainer
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(hyperparameters);
         var p = new Dictionary<string, double>(TrainerFactory.Effective(TrainerCatalog.Pca, hyperparameters), StringComparer.Ordinal);
-        int features = FeatureCount(ml, schema, all);
+        var (standardized, features) = Standardize(ml, schema, all);
         if (features < 2)
         {
             throw new TrainingException(ErrorCode.InsufficientData, $"Expected at least 2 feature values per row for PCA to find a subspace in, but the features give {features}.");
@@ -48,7 +50,7 @@ public static class AnomalyTrainer
                 $"Hyperparameter '{AnomalyOptions.Rank}' of trainer 'pca' must be below the {features} feature values per row (a rank of all of them leaves no residual to score), but found {rank.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        p[AnomalyOptions.Rank] = p.TryGetValue(AnomalyOptions.Rank, out double r) ? r : AnomalyOptions.DefaultRank(features);
+        p[AnomalyOptions.Rank] = p.TryGetValue(AnomalyOptions.Rank, out double r) ? r : ExplainedVariance.DefaultRank(standardized, features);
         var model = TrainerFactory.Build(ml, schema, TrainerCatalog.Pca, p).Fit(all);
         var (threshold, source) = schema.HasLabel ? ChooseOnValidation(ml, schema, train, validation, p) : (0d, null);
         if (source is null)
@@ -59,7 +61,7 @@ public static class AnomalyTrainer
             source = string.Create(CultureInfo.InvariantCulture, $"contamination {contamination:0.####}: the {1 - contamination:0.####} quantile of {scores.Count:N0} training rows' scores{(schema.HasLabel ? " (no known anomalies in the validation split)" : "")}");
         }
 
-        return new AnomalyFit(model, p, Math.Round(threshold, 6), source);
+        return new AnomalyFit(model, p, threshold, source);
     }
 
     // The best F1 on validation, by a fit that has not seen those rows; null when they hold no known anomaly.
@@ -76,8 +78,10 @@ public static class AnomalyTrainer
         return (threshold, string.Create(CultureInfo.InvariantCulture, $"f1 on {scored.Count:N0} validation rows ({known} known anomalies)"));
     }
 
-    private static int FeatureCount(MLContext ml, SnapshotSchema schema, IDataView all) =>
-        TrainerFactory.Featurize(ml, schema, linear: false).Fit(all).GetOutputSchema(all.Schema)[TrainerFactory.FeaturesColumn].Type is VectorDataViewType { Size: > 0 } vector
-            ? vector.Size
-            : 0;
+    // The standardized features of the fitted rows, and how many values a row has.
+    private static (IDataView Standardized, int Count) Standardize(MLContext ml, SnapshotSchema schema, IDataView all)
+    {
+        var standardized = TrainerFactory.FeaturizeStandardized(ml, schema).Fit(all).Transform(all);
+        return (standardized, standardized.Schema[TrainerFactory.FeaturesColumn].Type is VectorDataViewType { Size: > 0 } vector ? vector.Size : 0);
+    }
 }

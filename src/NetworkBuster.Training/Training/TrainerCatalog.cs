@@ -98,7 +98,7 @@ public static class TrainerCatalog
 
     /// <summary>
     /// Randomized PCA anomaly detection (ML.NET <c>RandomizedPca</c>) on mean-variance normalized features: <c>rank</c>
-    /// principal components (default the smaller of 20 and the feature count − 1), <c>oversampling</c> (20) and
+    /// principal components (default the fewest explaining 90% of the standardized variance, at most 20 and below the feature count), <c>oversampling</c> (20) and
     /// <c>ensureZeroMean</c> (1: centre the data; 0: not). <c>contamination</c> (default 0.01) is the share of training
     /// rows an unlabeled model's threshold flags.
     /// </summary>
