@@ -140,6 +140,10 @@ public static class JobMessageParser
 
         var threshold = ReadThreshold(fields, specElement, model, spec.Task);
         var metric = ReadMetric(fields, model, spec.Task) ?? spec.Metric;
+        if (metric is not null && spec.Task == ModelTask.Anomaly && !spec.HasLabel)
+        {
+            throw Invalid($"'metric' {metric} needs known anomalies to measure, but '{model}' is an anomaly model without 'spec.label': add the column that marks them, or leave 'metric' out.");
+        }
 
         return new TrainingJob(
             jobId,

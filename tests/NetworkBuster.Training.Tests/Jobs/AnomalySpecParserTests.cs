@@ -97,10 +97,12 @@ public class AnomalySpecParserTests
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Parse_MetricWithoutLabel_IsRefusedAskingForTheLabel()
+    [Theory]
+    [InlineData("", """{"task":"anomaly","metric":"AUC"}""")]
+    [InlineData(""","metric":"DetectionRate" """, """{"task":"anomaly"}""")]
+    public void Parse_MetricWithoutLabel_IsRefusedAskingForTheLabel(string extra, string spec)
     {
-        var failure = Parse("", """{"task":"anomaly","metric":"AUC"}""").Failure!;
+        var failure = Parse(extra, spec).Failure!;
 
         Assert.Equal(ErrorCode.InvalidMessage, failure.Code);
         Assert.Contains("needs known anomalies", failure.Message, StringComparison.Ordinal);
