@@ -114,7 +114,7 @@ public static class ReportHtml
                 $"ROC curve (AUC {MetricText(r, "AUC")})",
                 Lines([new ChartSeries("model", c!.Roc!, "#2e86c1")], "false positive rate", "true positive rate", (0, 1), (0, 1), diagonal: true)),
             ReportCharts.PrecisionRecall => (
-                $"Precision-recall curve (AUCPR {MetricText(r, "AUCPR")})",
+                "Precision-recall curve" + (r.Metrics.ContainsKey("AUCPR") ? $" (AUCPR {MetricText(r, "AUCPR")})" : ""),
                 Lines([new ChartSeries("model", c!.PrecisionRecall!, "#16a085")], "recall", "precision", (0, 1), (0, 1))),
             ReportCharts.Confusion => ("Confusion matrix at the decision threshold", Confusion(c!.Confusion!)),
             ReportCharts.Calibration => (
