@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Scoring;
 using NetworkBuster.Training.Tests.Infrastructure;
 
@@ -92,5 +94,21 @@ public class AnomalyEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal("none", drift.RootElement.GetProperty("level").GetString());
         Assert.False(drift.RootElement.TryGetProperty("labelPsi", out var labelPsi) && labelPsi.ValueKind == JsonValueKind.Number);
         Console.WriteLine($"unlabeled anomaly: threshold {row.DecisionThreshold}, held-out flagged {flagged:P2} (normal rows {normalFlagged:P2}, anomalies {anomalies.Count(p => p.Flagged)}/{anomalies.Count}), mean score anomalies {anomalies.Average(p => p.Score):0.###} vs normal {normal.Average(p => p.Score):0.###}");
+    }
+
+    [Fact]
+    public async Task LabelledAnomalyJob_WithNoKnownAnomalies_FailsAskingForThemOrNoLabel()
+    {
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, AnomalyData.Csv(AnomalyData.Rows(600, 0, seed: 15), withLabel: true), "sensors");
+        var jobId = TestData.Unique("anomaly-none");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+
+        await azurite.Storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new { jobId, model = "sensors-none", dataset, spec = new { task = "anomaly", label = "is_anomaly" } }));
+        var run = await new RunStore(azurite.Storage).WaitAsync(jobId, JobRunner.RunTimeout);
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(nameof(ErrorCode.InsufficientData), run.ErrorCode);
+        Assert.Contains("Expected known anomalies (label 'is_anomaly' 1/true/yes)", run.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("leave 'spec.label' out to train unlabeled", run.ErrorMessage, StringComparison.Ordinal);
     }
 }
