@@ -67,6 +67,10 @@ public class AnomalyEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Contains("MeanScore", metrics.Keys);
         var metadata = await JobRunner.MetadataAsync(azurite, row);
         Assert.StartsWith("contamination 0.01: the 0.99 quantile of", metadata.GetProperty("decisionThreshold").GetProperty("source").GetString(), StringComparison.Ordinal);
+        var report = (await azurite.Storage.Models.GetBlobClient(ModelVersionRow.ReportBlobOf(row.Model, row.Version)).DownloadContentAsync()).Value.Content.ToString();
+        Assert.Contains("data-chart=\"scores\"", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-chart=\"roc\"", report, StringComparison.Ordinal);
+        Assert.Contains("no labelled anomalies", report, StringComparison.Ordinal);
 
         // Held-out rows from the same sensors: the planted anomalies score higher, and about 1% of rows are flagged.
         var heldOut = AnomalyData.Rows(2000, 0.02, seed: 13);
