@@ -103,7 +103,7 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
     }
 
     // A binary model with a stored threshold adds 'Predicted': its decision at that threshold, beside the probability.
-    // An anomaly model's decides on its Score; ML.NET's own PredictedLabel (its fixed cut) is left out.
+    // An anomaly model decides on its Score; ML.NET's own PredictedLabel (its fixed cut) is left out.
     private static async Task WriteAsync(IDataView scored, SnapshotSchema schema, double? threshold, string header, string rawPath, TextWriter output, CancellationToken cancellationToken)
     {
         bool anomaly = schema.Task == ModelTask.Anomaly;
