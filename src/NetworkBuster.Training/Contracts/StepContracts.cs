@@ -80,7 +80,7 @@ public sealed record TrainOutput(string ModelBlob, string ModelSha256, long Mode
     /// <summary>For a kfold split: every metric's mean over the folds, and its standard deviation as <c>{metric}.sd</c>.</summary>
     public IReadOnlyDictionary<string, double>? CrossValidation { get; init; }
 
-    /// <summary>For a binary model with probabilities: the probability at or above which it predicts positive.</summary>
+    /// <summary>For a binary model with probabilities: the probability at or above which it predicts positive; for an anomaly model: the score at or above which a row is flagged.</summary>
     public double? DecisionThreshold { get; init; }
 
     /// <summary>The policy that chose <see cref="DecisionThreshold"/>, and on what (e.g. <c>f1 on 1,200 validation rows</c>).</summary>

@@ -1,7 +1,10 @@
 
 namespace NetworkBuster.Training.Contracts;
 
-/// <summary>What a model learns: a regression, a classification or a recommendation.</summary>
+/// <summary>
+/// What a model learns: a regression, a classification, a recommendation or anomaly scores. Stored as its number
+/// (snapshot manifests, input schemas), so new tasks go at the end.
+/// </summary>
 public enum ModelTask
 {
     /// <summary>A number (the label) from the features.</summary>
@@ -15,6 +18,9 @@ public enum ModelTask
 
     /// <summary>A user's rating of or affinity for an item.</summary>
     Recommendation,
+
+    /// <summary>An anomaly score learned from unlabeled rows; an optional label marks known anomalies for evaluation only.</summary>
+    Anomaly,
 }
 
 /// <summary>How a CSV column becomes features.</summary>
@@ -43,7 +49,7 @@ public sealed record FeatureColumn(string Name, FeatureKind Kind);
 
 /// <summary>A tabular learning problem over one CSV: the task, the label and the feature columns.</summary>
 /// <param name="Task">What is learned.</param>
-/// <param name="Label">The label column.</param>
+/// <param name="Label">The label column; <see cref="NoLabel"/> for an anomaly model trained without known anomalies.</param>
 /// <param name="Features">The feature columns.</param>
 /// <param name="ExpectedHeader">The exact CSV header required, when the model has a fixed format (presets).</param>
 /// <param name="Metric">The primary metric the job chose (<c>spec.metric</c>), by its canonical name; null: the task's default.</param>
@@ -52,4 +58,11 @@ public sealed record TabularSpec(
     string Label,
     IReadOnlyList<FeatureColumn> Features,
     IReadOnlyList<string>? ExpectedHeader = null,
-    string? Metric = null);
+    string? Metric = null)
+{
+    /// <summary>The label of an unlabeled problem (an anomaly model with no column marking known anomalies).</summary>
+    public const string NoLabel = "";
+
+    /// <summary>Whether a CSV column holds labels (always, except for an unlabeled anomaly model).</summary>
+    public bool HasLabel => Label.Length > 0;
+}

@@ -55,7 +55,7 @@ public sealed class RowFileDataView : IDataView
     internal static ValueGetter<TValue> Getter<TValue>(ModelTask task, int numberCount, DataViewSchema.Column column, Func<float[]> numbers, Func<string[]> strings)
     {
         int index = column.Index;
-        Delegate getter = index == 0 && task == ModelTask.Binary
+        Delegate getter = index == 0 && task is ModelTask.Binary or ModelTask.Anomaly
             ? (ValueGetter<bool>)((ref bool value) => value = numbers()[0] != 0)
             : index == 0 && task == ModelTask.Multiclass
             ? (ValueGetter<uint>)((ref uint value) => value = (uint)numbers()[0] + 1)
@@ -72,10 +72,10 @@ public sealed class RowFileDataView : IDataView
     /// <inheritdoc />
     public bool CanShuffle => false;
 
-    // ML.NET wants a Boolean label for binary tasks and a key label for multiclass; snapshots store floats.
+    // ML.NET wants a Boolean label for binary (and anomaly) tasks and a key label for multiclass; snapshots store floats.
     private static DataViewType LabelType(SnapshotSchema schema) => schema.Task switch
     {
-        ModelTask.Binary => BooleanDataViewType.Instance,
+        ModelTask.Binary or ModelTask.Anomaly => BooleanDataViewType.Instance,
         ModelTask.Multiclass => new KeyDataViewType(typeof(uint), Math.Max(1, schema.ClassNames?.Count ?? 1)),
         _ => NumberDataViewType.Single,
     };

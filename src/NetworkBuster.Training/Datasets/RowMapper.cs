@@ -40,7 +40,8 @@ internal sealed class RowMapper
             ? i
             : throw new TrainingException(ErrorCode.SchemaMismatch, $"The {role} column '{name}' is not in the CSV; found header: {string.Join(",", header)}.");
 
-        int label = Find(spec.Label, "label");
+        // An unlabeled anomaly problem has no label column: its rows get a placeholder 0 in the label slot.
+        int label = spec.HasLabel ? Find(spec.Label, "label") : -1;
         var features = spec.Features.Count > 0
             ? spec.Features
             : [.. header.Where((_, i) => i != label).Select(h => new FeatureColumn(h, FeatureKind.Inferred))];
@@ -103,10 +104,17 @@ internal sealed class RowMapper
             return $"expected {_header.Count} fields, found {fields.Count}";
         }
 
-        var label = fields[_labelOrdinal].Trim();
-        if (!TryLabel(label, out numbers[0]))
+        if (_labelOrdinal < 0)
         {
-            return $"label '{Schema.Label}' expected {LabelExpectation()}, found \"{ContractNames.Truncate(label.ToString(), 40)}\"";
+            numbers[0] = 0;
+        }
+        else
+        {
+            var label = fields[_labelOrdinal].Trim();
+            if (!TryLabel(label, out numbers[0]))
+            {
+                return $"label '{Schema.Label}' expected {LabelExpectation()}, found \"{ContractNames.Truncate(label.ToString(), 40)}\"";
+            }
         }
 
         int n = 1;
@@ -196,7 +204,7 @@ internal sealed class RowMapper
     {
         switch (Schema.Task)
         {
-            case ModelTask.Binary:
+            case ModelTask.Binary or ModelTask.Anomaly:
                 value = BinaryLabel(text);
                 return !float.IsNaN(value);
             case ModelTask.Multiclass:
@@ -221,6 +229,7 @@ internal sealed class RowMapper
     private string LabelExpectation() => Schema.Task switch
     {
         ModelTask.Binary => "one of 1/0, true/false, yes/no",
+        ModelTask.Anomaly => "one of 1/0, true/false, yes/no (1: a known anomaly)",
         ModelTask.Multiclass => $"one of the classes {string.Join(", ", Schema.ClassNames ?? [])}",
         _ => "a finite number",
     };

@@ -24,16 +24,21 @@ public sealed record SnapshotColumn(string Name, SnapshotColumnKind Kind, string
 
 /// <summary>
 /// The typed layout of a snapshot: a float <see cref="LabelColumn"/> plus feature columns. Rows are stored
-/// with all numbers first (label, then numeric features in order), then all strings.
+/// with all numbers first (label, then numeric features in order), then all strings. An unlabeled anomaly snapshot
+/// keeps the label slot, filled with 0, and says so with <see cref="HasLabel"/>.
 /// </summary>
 /// <param name="Task">What the model learns.</param>
-/// <param name="Label">The CSV label column.</param>
+/// <param name="Label">The CSV label column; <see cref="TabularSpec.NoLabel"/> when the rows have none (unlabeled anomaly models).</param>
 /// <param name="Features">The feature columns.</param>
 /// <param name="ClassNames">For classification, the label values in the order of their class index.</param>
 public sealed record SnapshotSchema(ModelTask Task, string Label, IReadOnlyList<SnapshotColumn> Features, IReadOnlyList<string>? ClassNames = null)
 {
     /// <summary>The label's column name in snapshots and models.</summary>
     public const string LabelColumn = "Label";
+
+    /// <summary>Whether the label slot holds real labels; false for an unlabeled anomaly model, whose slot is a placeholder 0.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasLabel => Label.Length > 0;
 
     /// <summary>
     /// The tabular problem that maps raw CSV rows to this layout again (for scoring new data): one feature per

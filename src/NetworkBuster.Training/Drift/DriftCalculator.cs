@@ -36,7 +36,8 @@ public static class DriftCalculator
 
         var ranked = features.OrderByDescending(f => f.Psi).ThenBy(f => f.Feature, StringComparer.Ordinal).ToList();
         double max = ranked.Count == 0 ? 0 : ranked[0].Psi;
-        var label = Numeric(reference.Label, current.Numbers.Select(r => (double)r[0]), thresholds);
+        // An unlabeled snapshot's label slot is a placeholder, not a distribution to compare.
+        var label = schema.HasLabel ? Numeric(reference.Label, current.Numbers.Select(r => (double)r[0]), thresholds) : null;
         return new DriftReport(referenceVersion, max, thresholds.LevelOf(max), [.. ranked.Take(keep)], label, ranked.Count);
     }
 

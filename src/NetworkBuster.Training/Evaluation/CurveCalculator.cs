@@ -68,6 +68,19 @@ public static class CurveCalculator
         };
     }
 
+    /// <summary>
+    /// An anomaly model's curves: the histogram of its test scores and, with known anomalies, ROC, precision-recall and
+    /// the confusion matrix at its threshold (no calibration: a score is not a probability).
+    /// </summary>
+    public static EvaluationCurves Anomaly(IReadOnlyList<(bool Label, float Score)> rows, double? threshold, bool labeled)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var scores = Histogram([.. rows.Select(r => (double)r.Score)], ResidualBins);
+        return labeled && rows.Any(r => r.Label) && rows.Any(r => !r.Label)
+            ? Binary(rows, threshold ?? 1) with { Calibration = null, Scores = scores }
+            : new EvaluationCurves { Scores = scores };
+    }
+
     /// <summary>An even sample of (actual, predicted) and the residuals' histogram.</summary>
     public static EvaluationCurves Regression(IReadOnlyList<(float Actual, float Predicted)> rows)
     {

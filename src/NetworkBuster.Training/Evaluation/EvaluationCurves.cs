@@ -50,4 +50,7 @@ public sealed record EvaluationCurves
 
     /// <summary>Residuals (actual − predicted) of every test row.</summary>
     public IReadOnlyList<HistogramBin>? Residuals { get; init; }
+
+    /// <summary>Anomaly scores of every test row (anomaly models).</summary>
+    public IReadOnlyList<HistogramBin>? Scores { get; init; }
 }

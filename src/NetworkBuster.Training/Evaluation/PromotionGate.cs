@@ -26,13 +26,16 @@ public sealed class GateOptions
     /// <summary>Floors for regressors (and recommenders), by metric name: R² ≥ 0 is "better than predicting the mean".</summary>
     public Dictionary<string, double> RegressorMinimums { get; set; } = new() { ["R2"] = 0.0 };
 
+    /// <summary>Floors for anomaly models with known anomalies, by metric name (an unlabeled one has nothing to hold to a floor).</summary>
+    public Dictionary<string, double> AnomalyMinimums { get; set; } = new() { ["AUC"] = 0.75 };
+
     /// <summary>Per-model overrides (<c>Training:Gate:Models:{model}:Margin</c>, <c>…:Minimums:{metric}</c>).</summary>
     public Dictionary<string, ModelGateOptions> Models { get; set; } = [];
 
     /// <summary>The margin and floors that apply to one model.</summary>
     public (double Margin, IReadOnlyDictionary<string, double> Minimums) For(string model, ModelTask task)
     {
-        var floors = task is ModelTask.Binary or ModelTask.Multiclass ? ClassifierMinimums : RegressorMinimums;
+        var floors = task is ModelTask.Binary or ModelTask.Multiclass ? ClassifierMinimums : task == ModelTask.Anomaly ? AnomalyMinimums : RegressorMinimums;
         if (!Models.TryGetValue(model, out var custom))
         {
             return (Margin, floors);
@@ -55,7 +58,7 @@ public sealed class GateOptions
             yield return $"{Section}:Margin must be at least 0 and below 1, found {Margin}.";
         }
 
-        foreach (var (group, floors) in new[] { ("ClassifierMinimums", ClassifierMinimums), ("RegressorMinimums", RegressorMinimums) }
+        foreach (var (group, floors) in new[] { ("ClassifierMinimums", ClassifierMinimums), ("RegressorMinimums", RegressorMinimums), ("AnomalyMinimums", AnomalyMinimums) }
             .Concat(Models.Select(m => ($"Models:{m.Key}:Minimums", m.Value.Minimums ?? []))))
         {
             foreach (var (metric, floor) in floors.Where(f => !double.IsFinite(f.Value)))
@@ -136,6 +139,21 @@ internal static class PromotionGate
             ? new(true, $"{primary.Name} {F(value)} beats the current {F(b)}{(margin > 0 ? $" by more than {F(margin)}" : "")}")
             : new(false, $"{primary.Name} {F(value)} does not beat the current {F(b)}{(margin > 0 ? $" by more than {F(margin)}" : "")}");
     }
+
+    /// <summary>
+    /// Decides for an anomaly model trained and tested without known anomalies: there is no held-out figure a better
+    /// model would raise, so it is promoted (unless the job said never) and the reason says why.
+    /// </summary>
+    /// <param name="policy">The job's promotion policy.</param>
+    public static GateDecision DecideUnlabeled(PromotionPolicy policy) => policy switch
+    {
+        PromotionPolicy.Never => new(false, "promotion=never"),
+        PromotionPolicy.Always => new(true, "promotion=always"),
+        _ => new(true, UnlabeledReason),
+    };
+
+    /// <summary>The reason recorded when an unlabeled anomaly model is promoted by the gate.</summary>
+    public const string UnlabeledReason = "no labelled anomalies: promoted without a held-out comparison";
 
     private static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -106,9 +106,19 @@ public static class JobMessageParser
         var search = fields.TryGetValue("search", out var se0) && se0.ValueKind != JsonValueKind.Null ? SearchSpecParser.Parse(se0, spec!.Task) : null;
 
         // A spec job names no trainer: auto, unless it asks for a search, which starts from a named one (fasttree, as before auto).
+        // An anomaly model has one trainer, so its default and its auto are both pca.
         var trainer = OptionalString(fields, "trainer") ?? preset?.DefaultTrainer
             ?? (spec!.Task == ModelTask.Recommendation ? TrainerCatalog.MatrixFactorization.Name : search is null ? TrainerCatalog.Auto.Name : TrainerCatalog.FastTree.Name);
-        TrainerCatalog.Validate(spec!.Task, trainer, hyperparameters, PresetCatalog.OptionsOf(model));
+        if (spec!.Task == ModelTask.Anomaly)
+        {
+            trainer = trainer == TrainerCatalog.Auto.Name ? TrainerCatalog.Pca.Name : trainer;
+            if (search is not null)
+            {
+                throw Invalid("'search' compares configurations on labelled validation rows, but an anomaly model learns from unlabeled rows: leave 'search' out and set the pca hyperparameters.");
+            }
+        }
+
+        TrainerCatalog.Validate(spec.Task, trainer, hyperparameters, PresetCatalog.OptionsOf(model));
         if (search is not null && trainer == TrainerCatalog.Auto.Name)
         {
             throw Invalid("'search' tunes a named trainer, but 'trainer' is \"auto\", which runs its own comparison: leave 'search' out, or name a trainer.");
@@ -130,6 +140,10 @@ public static class JobMessageParser
 
         var threshold = ReadThreshold(fields, specElement, model, spec.Task);
         var metric = ReadMetric(fields, model, spec.Task) ?? spec.Metric;
+        if (metric is not null && spec.Task == ModelTask.Anomaly && !spec.HasLabel)
+        {
+            throw Invalid($"'metric' {metric} needs known anomalies to measure, but '{model}' is an anomaly model without 'spec.label': add the column that marks them, or leave 'metric' out.");
+        }
 
         return new TrainingJob(
             jobId,
@@ -189,7 +203,9 @@ public static class JobMessageParser
 
         if (task != ModelTask.Binary)
         {
-            throw Invalid($"'threshold' applies to binary models, but '{model}' is a {task.ToString().ToLowerInvariant()} model.");
+            throw Invalid(task == ModelTask.Anomaly
+                ? $"'threshold' applies to binary models; '{model}' is an anomaly model, whose threshold flags the 'contamination' share of training rows (a pca hyperparameter), or is chosen on validation rows when a label marks known anomalies."
+                : $"'threshold' applies to binary models, but '{model}' is a {task.ToString().ToLowerInvariant()} model.");
         }
 
         var text = e.ValueKind switch { JsonValueKind.String => e.GetString(), JsonValueKind.Number => e.GetRawText(), _ => null };
@@ -202,6 +218,7 @@ public static class JobMessageParser
         // Recommendations are cross-validated over interactions (Surprise's protocol), though their default split is by time.
         string? problem = task != ModelTask.Recommendation && preset?.DefaultSplit == SplitSpec.Time ? $"'{model}' is a time series, where random folds would look ahead; use a time split"
             : search ? "'search' needs a validation split, which kfold does not have"
+            : task == ModelTask.Anomaly ? $"'{model}' is an anomaly model, whose threshold is chosen on held-out rows; use a random, time or files split"
             : null;
         if (problem is not null)
         {

@@ -36,9 +36,12 @@ internal static class SpecParser
             "multiclass" => ModelTask.Multiclass,
             "regression" => ModelTask.Regression,
             "recommendation" => ModelTask.Recommendation,
-            _ => throw Invalid($"'spec.task' must be one of binary, multiclass, regression, recommendation, but found \"{ContractNames.Truncate(taskText)}\"."),
+            "anomaly" => ModelTask.Anomaly,
+            _ => throw Invalid($"'spec.task' must be one of binary, multiclass, regression, recommendation, anomaly, but found \"{ContractNames.Truncate(taskText)}\"."),
         };
-        var label = RequiredString(spec, "label", "spec.label");
+
+        // An anomaly model learns from unlabeled rows: its label, when given, only marks known anomalies for evaluation.
+        var label = task == ModelTask.Anomaly && !HasValue(spec, "label") ? TabularSpec.NoLabel : RequiredString(spec, "label", "spec.label");
         var features = new List<FeatureColumn>();
         if (TryGetIgnoreCase(spec, "features", out var list) && list.ValueKind != JsonValueKind.Null)
         {
@@ -62,6 +65,10 @@ internal static class SpecParser
             var text = metricElement.ValueKind == JsonValueKind.String ? metricElement.GetString()! : "";
             metric = MetricCatalog.Find(task, text)?.Name
                 ?? throw Invalid($"'spec.metric' must be one of {string.Join(", ", allowed.Select(m => m.Name))} for task {taskText.ToLowerInvariant()}, but found {Describe(metricElement)}.");
+            if (task == ModelTask.Anomaly && label == TabularSpec.NoLabel)
+            {
+                throw Invalid($"'spec.metric' {metric} needs known anomalies to measure, but this anomaly spec has no 'label': add the column that marks them, or leave 'metric' out.");
+            }
         }
 
         return new TabularSpec(task, label, features, Metric: metric);
@@ -132,6 +139,9 @@ internal static class SpecParser
             ? new FeatureColumn(name, kind)
             : throw Invalid($"'spec.features[].type' must be one of numeric, categorical, text, timestamp (or omitted to infer it), but found \"{ContractNames.Truncate(type)}\" for '{name}'.");
     }
+
+    private static bool HasValue(JsonElement element, string name) =>
+        TryGetIgnoreCase(element, name, out var value) && value.ValueKind != JsonValueKind.Null;
 
     private static string RequiredString(JsonElement element, string name, string path) =>
         TryGetIgnoreCase(element, name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())

@@ -5,7 +5,7 @@ namespace NetworkBuster.Training.Metrics;
 /// <summary>Trivial predictors fitted on the train labels and scored on the test labels: what a model must clearly beat.</summary>
 public static class Baselines
 {
-    /// <summary>Mean (regression, recommendation) or majority/prior (classification) baselines, by metric name with the predictor as suffix.</summary>
+    /// <summary>Mean (regression, recommendation), majority/prior (classification) or random-score (anomaly) baselines, by metric name with the predictor as suffix.</summary>
     public static Dictionary<string, double> Compute(ModelTask task, IReadOnlyList<float> trainLabels, IReadOnlyList<float> testLabels)
     {
         ArgumentNullException.ThrowIfNull(trainLabels);
@@ -24,6 +24,16 @@ public static class Baselines
                 result["Accuracy.majority"] = testLabels.Count(l => l == majority) / (double)testLabels.Count;
                 result["AUC.constant"] = 0.5;
                 result["LogLoss.prior"] = -testLabels.Average(l => l == 1 ? Math.Log2(prior) : Math.Log2(1 - prior));
+                break;
+            case ModelTask.Anomaly:
+                // Scores drawn at random: AUC 0.5 and, at any k, precision the share of known anomalies (none when unlabeled).
+                double share = testLabels.Average(l => (double)l);
+                if (share > 0)
+                {
+                    result["AUC.random"] = 0.5;
+                    result["PrecisionAtK.random"] = share;
+                }
+
                 break;
             case ModelTask.Multiclass:
                 var mode = trainLabels.GroupBy(l => l).OrderByDescending(g => g.Count()).First().Key;

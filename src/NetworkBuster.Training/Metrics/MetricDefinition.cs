@@ -32,12 +32,25 @@ public static class MetricCatalog
     /// <summary>Mean absolute percentage error, in percent (regression; rows with a zero label skipped).</summary>
     public static readonly MetricDefinition Mape = new("MAPE", HigherIsBetter: false);
 
+    /// <summary>Precision among the k highest anomaly scores, k the known anomalies in the test split (anomaly).</summary>
+    public static readonly MetricDefinition PrecisionAtK = new("PrecisionAtK", HigherIsBetter: true);
+
+    /// <summary>The share of known anomalies at or above the decision threshold (anomaly).</summary>
+    public static readonly MetricDefinition DetectionRate = new("DetectionRate", HigherIsBetter: true);
+
+    /// <summary>
+    /// The share of test rows at or above the decision threshold: what an unlabeled anomaly model reports. Informational,
+    /// never chosen (a job cannot pick it) and never compared: higher is not better.
+    /// </summary>
+    public static readonly MetricDefinition AnomalyRate = new("AnomalyRate", HigherIsBetter: false);
+
     /// <summary>The metrics a job may pick as primary (<c>spec.metric</c>) for a task, with their direction; the first is the task's default.</summary>
     public static IReadOnlyList<MetricDefinition> ForTask(ModelTask task) => task switch
     {
         ModelTask.Binary => [Auc, new("AUCPR", true), Accuracy, new("Precision", true), new("Recall", true), new("F1", true), new("LogLoss", false)],
         ModelTask.Multiclass => [new("MacroAccuracy", true), new("MicroAccuracy", true), new("LogLoss", false)],
         ModelTask.Recommendation => [Rmse, Mae, RSquared],
+        ModelTask.Anomaly => [Auc, PrecisionAtK, DetectionRate],
         _ => [Rmse, Mae, Mape, RSquared, new("MSE", false)],
     };
 

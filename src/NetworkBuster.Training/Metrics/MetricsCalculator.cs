@@ -41,6 +41,8 @@ public static class MetricsCalculator
                 }
 
                 return Finite(metrics);
+            case ModelTask.Anomaly:
+                return AnomalyMetrics.Compute(AnomalyMetrics.Read(scored));
             case ModelTask.Multiclass:
                 var multi = ml.MulticlassClassification.Evaluate(scored, label);
                 return Finite(new()

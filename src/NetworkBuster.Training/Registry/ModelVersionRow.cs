@@ -68,7 +68,10 @@ public sealed class ModelVersionRow : ITableEntity
 
     public string? ModelBlob { get; set; }
 
-    /// <summary>Binary models: the probability at or above which <c>predict</c> says positive (chosen on validation).</summary>
+    /// <summary>
+    /// Binary models: the probability at or above which <c>predict</c> says positive (chosen on validation). Anomaly
+    /// models: the score at or above which a row is flagged (chosen on validation, or by contamination).
+    /// </summary>
     public double? DecisionThreshold { get; set; }
 
     public string? ModelSha256 { get; set; }

@@ -107,6 +107,11 @@ public sealed record ModelReport(
             {
                 yield return ReportCharts.Residuals;
             }
+
+            if (c.Scores is { Count: > 0 })
+            {
+                yield return ReportCharts.Scores;
+            }
         }
 
         if (Task == ModelTask.Recommendation && Metrics.Keys.Any(ReportCharts.IsRankingMetric))
@@ -151,6 +156,9 @@ public static class ReportCharts
 
     /// <summary>Residual histogram.</summary>
     public const string Residuals = "residuals";
+
+    /// <summary>Anomaly score histogram.</summary>
+    public const string Scores = "scores";
 
     /// <summary>Precision and NDCG at k against popularity.</summary>
     public const string Ranking = "ranking";

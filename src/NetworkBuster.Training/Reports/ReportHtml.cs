@@ -114,7 +114,7 @@ public static class ReportHtml
                 $"ROC curve (AUC {MetricText(r, "AUC")})",
                 Lines([new ChartSeries("model", c!.Roc!, "#2e86c1")], "false positive rate", "true positive rate", (0, 1), (0, 1), diagonal: true)),
             ReportCharts.PrecisionRecall => (
-                $"Precision-recall curve (AUCPR {MetricText(r, "AUCPR")})",
+                "Precision-recall curve" + (r.Metrics.ContainsKey("AUCPR") ? $" (AUCPR {MetricText(r, "AUCPR")})" : ""),
                 Lines([new ChartSeries("model", c!.PrecisionRecall!, "#16a085")], "recall", "precision", (0, 1), (0, 1))),
             ReportCharts.Confusion => ("Confusion matrix at the decision threshold", Confusion(c!.Confusion!)),
             ReportCharts.Calibration => (
@@ -124,6 +124,7 @@ public static class ReportHtml
                 "Predicted against actual (test rows)",
                 Lines([new ChartSeries("rows", c!.PredictedVsActual!, "#2e86c1", Dots: true)], "actual", "predicted", diagonal: true)),
             ReportCharts.Residuals => ("Residuals (actual − predicted)", Histogram(c!.Residuals!, "residual")),
+            ReportCharts.Scores => ($"Anomaly scores of the test rows (flagged at {MetricText(r, "DecisionThreshold")} and above)", Histogram(c!.Scores!, "anomaly score")),
             ReportCharts.Ranking => (
                 "Ranking quality at k against popularity",
                 Bars([.. r.Metrics.Where(m => ReportCharts.IsRankingMetric(m.Key)).OrderBy(m => m.Key, StringComparer.Ordinal)

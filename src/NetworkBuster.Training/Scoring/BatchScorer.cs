@@ -111,16 +111,19 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
         RowMapper.Create(schema.ToTabularSpec() with { ExpectedHeader = null }, header, schema.ClassNames is { } names ? [.. names.Select(n => Row(header.Count, header.Count - 1, n))] : []);
 
     // A binary model with a stored threshold adds 'Predicted': its decision at that threshold, beside the probability.
+    // An anomaly model decides on its Score; ML.NET's own PredictedLabel (its fixed cut) is left out.
     private static async Task WriteAsync(IDataView scored, SnapshotSchema schema, double? threshold, string header, string rawPath, TextWriter output, CancellationToken cancellationToken)
     {
-        var columns = PredictionColumns.Where(c => scored.Schema.GetColumnOrNull(c) is not null).ToList();
-        bool decide = schema.Task == ModelTask.Binary && threshold is not null && columns.Contains("Probability");
+        bool anomaly = schema.Task == ModelTask.Anomaly;
+        var columns = PredictionColumns.Where(c => scored.Schema.GetColumnOrNull(c) is not null && !(anomaly && c == "PredictedLabel")).ToList();
+        var decideOn = anomaly ? "Score" : "Probability";
+        bool decide = schema.Task is ModelTask.Binary or ModelTask.Anomaly && threshold is not null && columns.Contains(decideOn);
         await output.WriteLineAsync(header + "," + string.Join(",", columns.Select(c => c == "Score" && schema.Task == ModelTask.Regression ? "Predicted" + Capitalize(schema.Label) : c)) + (decide ? ",Predicted" : ""));
         using var cursor = scored.GetRowCursor(columns.Select(c => scored.Schema[c]));
         var getters = columns.Select(c => Getter(cursor, scored.Schema[c], schema)).ToList();
         if (decide)
         {
-            var probability = cursor.GetGetter<float>(scored.Schema["Probability"]);
+            var probability = cursor.GetGetter<float>(scored.Schema[decideOn]);
             getters.Add(() => { float p = 0; probability(ref p); return p >= threshold ? "true" : "false"; });
         }
 

@@ -43,7 +43,7 @@ public sealed class ServingModel
     /// <summary>Its input schema.</summary>
     public SnapshotSchema Schema { get; }
 
-    /// <summary>The threshold a binary decision is taken at (the version's, else 0.5).</summary>
+    /// <summary>The version's decision threshold (binary: on the probability, 0.5 when absent; anomaly: on the score).</summary>
     public double? Threshold { get; }
 
     /// <summary>For a recommender, the content ids it ranks.</summary>
@@ -173,6 +173,7 @@ public sealed class ServingModel
                     Probability: vector.Length > 0 ? vector.DenseValues().Max() : null,
                     PredictedLabel: key == 0 || Schema.ClassNames is null ? null : Schema.ClassNames[(int)key - 1]),
                 ModelTask.Recommendation => new Prediction(Score: Finite(value), Affinity: Finite(lift)),
+                ModelTask.Anomaly => new Prediction(Score: value, Predicted: Threshold is { } cut && value >= cut),
                 _ => new Prediction(Score: value),
             });
         }
@@ -223,9 +224,9 @@ public sealed class ServingModel
 }
 
 /// <summary>One row's prediction; only the fields of the model's task are present.</summary>
-/// <param name="Score">Regression: the predicted value; binary: the raw score; recommendation: the predicted rating.</param>
+/// <param name="Score">Regression: the predicted value; binary: the raw score; recommendation: the predicted rating; anomaly: the anomaly score (higher is more anomalous).</param>
 /// <param name="Probability">Binary: the probability of the positive class; multiclass: the predicted class's.</param>
-/// <param name="Predicted">Binary: the decision at the version's threshold.</param>
+/// <param name="Predicted">Binary: the decision at the version's threshold; anomaly: whether the score reaches it.</param>
 /// <param name="PredictedLabel">Multiclass: the predicted class.</param>
 /// <param name="Affinity">Recommendation: the ranking score (the rating plus the item's popularity lift).</param>
 public sealed record Prediction(

@@ -72,7 +72,7 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
             AddTimeNote(notes, "validationFrom", validationFrom);
             AddTimeNote(notes, "testFrom", testFrom);
             CheckCounts(job, spec, rows, store.Count, bad);
-            CheckClasses(job, spec, rows, store.Positives);
+            LabelBalance.Check(job, spec, rows, store.Positives);
             foreach (var output in outputs!)
             {
                 await output.DisposeAsync();
@@ -202,34 +202,6 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
             throw new TrainingException(
                 ErrorCode.InsufficientData,
                 $"Expected at least {options.MinRows} usable rows with {options.MinTestRows} in the test split, but '{job.Dataset}' has {goodRows} usable rows ({rows[SplitName.Test]} in test){(spec.ExpectedHeader is not null && total == 0 ? " (header only)" : "")}.");
-        }
-    }
-
-    // A binary model needs both classes to learn from and to be scored on (AUC is undefined with one).
-    private static void CheckClasses(TrainingJob job, TabularSpec spec, Dictionary<string, long> rows, Dictionary<string, long> positives)
-    {
-        if (spec.Task != ModelTask.Binary)
-        {
-            return;
-        }
-
-        long total = rows.Values.Sum();
-        long positive = positives.Values.Sum();
-        if (positive == 0 || positive == total)
-        {
-            throw new TrainingException(
-                ErrorCode.InsufficientData,
-                $"Expected both classes of label '{spec.Label}' (1/true/yes and 0/false/no), but every one of the {total} usable rows of '{job.Dataset}' is {(positive == 0 ? "negative" : "positive")}.");
-        }
-
-        foreach (var split in new[] { SplitName.Train, SplitName.Test }.Where(s => rows[s] > 0 || job.Split.Kind != SplitSpec.KFold))
-        {
-            if (positives[split] == 0 || positives[split] == rows[split])
-            {
-                throw new TrainingException(
-                    ErrorCode.InsufficientData,
-                    $"Expected both classes of label '{spec.Label}' in the {split} split, but its {rows[split]} rows are all {(positives[split] == 0 ? "negative" : "positive")} ({positive} positive of {total} in all): add rows of the rarer class.");
-            }
         }
     }
 

@@ -70,7 +70,18 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
                 ThresholdPolicy.ApplyTo(metrics, scored, threshold);
             }
 
-            var primary = PrimaryMetricOf(job, task);
+            // An anomaly model is judged at its stored threshold too; without known anomalies only the flagged share is measurable.
+            var anomalies = task == ModelTask.Anomaly ? AnomalyMetrics.Read(candidate.Transform(test)) : null;
+            if (anomalies is not null && trained.DecisionThreshold is { } cut)
+            {
+                foreach (var (name, v) in AnomalyMetrics.At(anomalies, cut))
+                {
+                    metrics[name] = v;
+                }
+            }
+
+            bool unlabeled = task == ModelTask.Anomaly && !manifest.Schema.HasLabel;
+            var primary = unlabeled ? MetricCatalog.AnomalyRate : PrimaryMetricOf(job, task);
             if (!metrics.TryGetValue(primary.Name, out double value))
             {
                 throw new TrainingException(ErrorCode.TrainingFailed, $"The test split of '{job.Dataset}' does not define {primary.Name} (e.g. only one class in {ingest.TestRows} test rows).");
@@ -79,17 +90,20 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
             long phase = Stopwatch.GetTimestamp();
             var insights = Insights(ml, job, manifest, candidate, primary, metrics, crossValidated is null ? train : null, validation, holdout, holdoutRows) with
             {
-                Curves = crossValidated is null ? CurveCalculator.FromScored(candidate.Transform(test), trained.DecisionThreshold) : null,
+                Curves = anomalies is not null ? CurveCalculator.Anomaly(anomalies, trained.DecisionThreshold, manifest.Schema.HasLabel)
+                    : crossValidated is null ? CurveCalculator.FromScored(candidate.Transform(test), trained.DecisionThreshold) : null,
             };
             telemetry.PhaseFinished(RunStep.Evaluate, "insights", job.Model, Stopwatch.GetElapsedTime(phase).TotalSeconds);
             phase = Stopwatch.GetTimestamp();
             var current = await registry.GetCurrentAsync(job.Model, cancellationToken);
-            double? baseline = current is null || current.JobId == job.JobId ? null
+            double? baseline = current is null || current.JobId == job.JobId || unlabeled ? null
                 : crossValidated is not null && current.DatasetSha256 == ingest.DatasetSha256 ? current.PrimaryMetricValue
                 : await ScoreBaselineAsync(ml, task, primary, current, holdout, cancellationToken);
             telemetry.PhaseFinished(RunStep.Evaluate, "baseline", job.Model, Stopwatch.GetElapsedTime(phase).TotalSeconds);
             var (margin, minimums) = gate.For(job.Model, task);
-            var decision = PromotionGate.Decide(job.Promotion, primary, metrics, baseline, margin, minimums);
+            var decision = unlabeled
+                ? PromotionGate.DecideUnlabeled(job.Promotion)
+                : PromotionGate.Decide(job.Promotion, primary, metrics, baseline, margin, minimums);
             logger.LogInformation("Evaluated {Model} for {JobId}: {PrimaryMetric}={Value} baseline={Baseline}; {Decision}", job.Model, job.JobId, primary.Name, value, baseline, decision.Reason);
             return new EvaluateOutput(metrics, primary.Name, value, baseline is null ? null : current!.Version, baseline, decision.Promote, decision.Reason, insights.ToJson());
         }
@@ -136,7 +150,9 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
         else
         {
             var sample = RowArrays.Load(test.Path, schema, testRows, MaxInsightRows);
-            importance = PermutationImportance.Compute(ml, candidate, sample, primary, job.Split.Seed);
+
+            // Without labels there is no metric a shuffled feature could degrade.
+            importance = schema.HasLabel ? PermutationImportance.Compute(ml, candidate, sample, primary, job.Split.Seed) : [];
             report = PresetCatalog.Find(job.Model)?.Report?.Invoke(ml, candidate, sample, importance);
         }
 

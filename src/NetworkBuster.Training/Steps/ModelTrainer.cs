@@ -58,6 +58,12 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                     (model, hyperparameters, crossValidation, epochs) = RecommenderTrainer.Train(
                         ml, manifest.Schema, train.Path, validation.Path, train, TrainerFactory.Effective(trainer, job.Hyperparameters), job.Split.Seed, job.Split.Kind == SplitSpec.KFold ? job.Split.Folds : null);
                 }
+                else if (manifest.Schema.Task == ModelTask.Anomaly)
+                {
+                    var fit = AnomalyTrainer.Fit(ml, manifest.Schema, train, validation, all, job.Hyperparameters);
+                    (model, hyperparameters, threshold) = (fit.Model, fit.Hyperparameters, (fit.Threshold, fit.ThresholdSource));
+                    logger.LogInformation("Anomaly threshold for {JobId}: {Threshold} ({Source})", job.JobId, fit.Threshold, fit.ThresholdSource);
+                }
                 else
                 {
                     long fitRows = ingest.TrainRows + ingest.ValidationRows;

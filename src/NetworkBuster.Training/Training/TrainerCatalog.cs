@@ -97,6 +97,22 @@ public static class TrainerCatalog
         ]);
 
     /// <summary>
+    /// Randomized PCA anomaly detection (ML.NET <c>RandomizedPca</c>) on mean-variance normalized features: <c>rank</c>
+    /// principal components (default the fewest explaining 90% of the standardized variance, at most 20 and below the feature count), <c>oversampling</c> (20) and
+    /// <c>ensureZeroMean</c> (1: centre the data; 0: not). <c>contamination</c> (default 0.01) is the share of training
+    /// rows an unlabeled model's threshold flags.
+    /// </summary>
+    public static readonly TrainerDefinition Pca = new(
+        "pca",
+        new HashSet<ModelTask> { ModelTask.Anomaly },
+        [
+            new(AnomalyOptions.Rank, 1, 1000, IsInteger: true),
+            new(AnomalyOptions.Oversampling, 0, 1000, IsInteger: true, Default: 20),
+            new(AnomalyOptions.EnsureZeroMean, 0, 1, IsInteger: true, Default: 1),
+            new(AnomalyOptions.Contamination, 0, 0.5, IsInteger: false, MinExclusive: true, Default: 0.01),
+        ]);
+
+    /// <summary>
     /// Not a trainer but a choice among them (<see cref="AutoTrainer"/>): the tabular trainers compared in a few
     /// configurations each, with early stopping. It accepts any of their hyperparameters, held fixed in every candidate
     /// that takes it (as <c>search</c> does).
@@ -105,7 +121,7 @@ public static class TrainerCatalog
         "auto", Tabular, [.. new[] { FastTree, FastForest, LightGbm, Sdca, Gam }.SelectMany(t => t.Hyperparameters).DistinctBy(h => h.Name)]);
 
     /// <summary>All trainers.</summary>
-    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca, Gam, MatrixFactorization, Auto];
+    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca, Gam, MatrixFactorization, Pca, Auto];
 
     /// <summary>
     /// Resolves a trainer name and validates hyperparameters against it.
@@ -123,7 +139,9 @@ public static class TrainerCatalog
         var definition = candidates.FirstOrDefault(t => t.Name == trainer)
             ?? throw new TrainingException(
                 ErrorCode.InvalidHyperparameter,
-                $"'trainer' must be one of {string.Join(", ", candidates.Select(t => t.Name))} for a {task.ToString().ToLowerInvariant()} model, but found \"{ContractNames.Truncate(trainer)}\".");
+                task == ModelTask.Anomaly
+                    ? $"'trainer' must be pca (or auto, which is pca) for an anomaly model, but found \"{ContractNames.Truncate(trainer)}\": an anomaly model learns from unlabeled rows, which {(All.Any(t => t.Name == trainer) ? "that supervised trainer cannot" : "no other trainer here does")}."
+                    : $"'trainer' must be one of {string.Join(", ", candidates.Select(t => t.Name))} for a {task.ToString().ToLowerInvariant()} model, but found \"{ContractNames.Truncate(trainer)}\".");
         foreach (var (name, value) in hyperparameters)
         {
             var allowed = definition.Hyperparameters.Concat(options ?? []).ToList();

@@ -74,8 +74,19 @@ public static class TrainerFactory
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(schema);
         var p = Effective(trainer, hyperparameters);
-        return Featurize(ml, schema, linear: trainer == TrainerCatalog.Sdca).Append(Trainer(ml, schema.Task, trainer, p));
+        return trainer == TrainerCatalog.Pca
+            ? FeaturizeStandardized(ml, schema).Append(Trainer(ml, schema.Task, trainer, p))
+            : Featurize(ml, schema, linear: trainer == TrainerCatalog.Sdca).Append(Trainer(ml, schema.Task, trainer, p));
     }
+
+    /// <summary>
+    /// The featurization for PCA: as <see cref="Featurize"/>, missing values replaced by the mean and every slot scaled to
+    /// mean 0 and variance 1, so no feature's unit decides the principal components.
+    /// </summary>
+    public static IEstimator<ITransformer> FeaturizeStandardized(MLContext ml, SnapshotSchema schema) =>
+        Featurize(ml, schema, linear: false)
+            .Append(ml.Transforms.ReplaceMissingValues(FeaturesColumn))
+            .Append(ml.Transforms.NormalizeMeanVariance(FeaturesColumn));
 
     /// <summary>The featurization alone: one-hot (hashed above <see cref="MaxOneHotValues"/> values) categories, featurized text, one vector.</summary>
     public static IEstimator<ITransformer> Featurize(MLContext ml, SnapshotSchema schema, bool linear)
@@ -138,6 +149,7 @@ public static class TrainerFactory
             (ModelTask.Multiclass, "sdca") => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options { LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = I("maximumNumberOfIterations"), L2Regularization = (float)D("l2Regularization") }),
             (ModelTask.Multiclass, "fasttree") => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }), label),
             (ModelTask.Multiclass, "fastforest") => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), FeatureFraction = D("featureFraction") }), label),
+            (ModelTask.Anomaly, "pca") => ml.AnomalyDetection.Trainers.RandomizedPca(new RandomizedPcaTrainer.Options { FeatureColumnName = features, Rank = I(AnomalyOptions.Rank), Oversampling = I(AnomalyOptions.Oversampling), EnsureZeroMean = I(AnomalyOptions.EnsureZeroMean) != 0 }),
             _ => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"No '{trainer.Name}' trainer for {task}."), nameof(trainer)),
         };
     }

@@ -168,6 +168,29 @@ public class PredictApiTests(PredictApiTests.ChurnModel churn) : IClassFixture<P
         }
     }
 
+    [Fact]
+    public async Task Predict_UnlabeledAnomalyModel_ScoresPlantedAnomaliesHigher_AndFlagsAtTheStoredThreshold()
+    {
+        var dataset = await TestData.UploadTextAsync(Api.Azurite.Storage, AnomalyData.Csv(AnomalyData.Rows(2000, 0.02, seed: 21), withLabel: false), "sensors");
+        var jobId = TestData.Unique("http-anomaly");
+        var registered = await JobRunner.RunAsync(Api.Azurite, "sensors-http", new { jobId, model = "sensors-http", dataset, spec = new { task = "anomaly" } }, jobId);
+        var heldOut = AnomalyData.Rows(400, 0.05, seed: 22);
+        var rows = heldOut.Select(r => AnomalyData.Features.Select((f, i) => (f, r.Values[i])).ToDictionary(p => p.f, p => p.Item2)).ToList();
+
+        var (status, answer, _) = await Api.PostAsync("api/models/sensors-http/predict", JsonSerializer.Serialize(new { rows }));
+
+        Assert.True(status == 200, answer.ToString());
+        double threshold = answer.GetProperty("threshold").GetDouble();
+        Assert.Equal(registered.DecisionThreshold!.Value, threshold, 9);
+        var predictions = answer.GetProperty("predictions").EnumerateArray().ToList();
+        var scores = predictions.Select(p => p.GetProperty("score").GetDouble()).ToList();
+        Assert.All(predictions, p => Assert.Equal(p.GetProperty("score").GetDouble() >= threshold, p.GetProperty("predicted").GetBoolean()));
+        double anomalies = heldOut.Select((r, i) => (r, i)).Where(x => x.r.IsAnomaly).Average(x => scores[x.i]);
+        double normal = heldOut.Select((r, i) => (r, i)).Where(x => !x.r.IsAnomaly).Average(x => scores[x.i]);
+        Assert.True(anomalies > 2 * normal, $"mean score of planted anomalies {anomalies:0.000} vs normal rows {normal:0.000}");
+        Assert.False(predictions[0].TryGetProperty("probability", out _));
+    }
+
     private async Task<int> Train(string model, string dataset, int trees)
     {
         var jobId = TestData.Unique("http-predict");
