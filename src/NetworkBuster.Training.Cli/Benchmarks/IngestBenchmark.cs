@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Azure.Storage.Blobs.Specialized;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Steps;
 using NetworkBuster.Training.Storage;
@@ -13,8 +14,12 @@ namespace NetworkBuster.Training.Cli.Benchmarks;
 /// <param name="ParseSeconds">The parse reference: a bare Sylvan typed read of the same bytes from a local file (<see cref="ParseReference"/>; the mean of one before and one after the ingest).</param>
 /// <param name="SnapshotBytes">The split snapshots ingest wrote to staging.</param>
 /// <param name="IngestCpuSeconds">CPU time this process spent during the ingest (all its threads; Azurite's is not counted).</param>
-public sealed record IngestMeasurement(long Bytes, long Rows, double IngestSeconds, double DownloadSeconds, double ParseSeconds, double IngestCpuSeconds, long SnapshotBytes)
+/// <param name="UploadSeconds">A plain upload of as many bytes as the snapshots, written as ingest writes them (4 MB blocks, three blobs at once).</param>
+public sealed record IngestMeasurement(long Bytes, long Rows, double IngestSeconds, double DownloadSeconds, double ParseSeconds, double IngestCpuSeconds, long SnapshotBytes, double UploadSeconds)
 {
+    /// <summary>The storage alone: a plain download of the CSV plus a plain upload of the snapshot bytes, in seconds (one Azurite serves both).</summary>
+    public double StorageSeconds => DownloadSeconds + UploadSeconds;
+
     /// <summary>Parse reference throughput, MB per second.</summary>
     public double ParseMBps => Bytes / 1e6 / ParseSeconds;
 
@@ -65,15 +70,36 @@ public sealed class IngestBenchmark(StorageClients storage, DatasetIngestor inge
             }
 
             await snapshots.DeleteAsync(job.JobId, cancellationToken);
+            double upload = await UploadAsync(job.JobId, snapshotBytes, cancellationToken);
             double downloadAfter = await DownloadAsync(name, cancellationToken);
             var (parseAfter, _) = ParseReference.Run(local);
-            return new IngestMeasurement(size, rows, ingest, (downloadBefore + downloadAfter) / 2, (parseBefore + parseAfter) / 2, ingestCpu, snapshotBytes);
+            return new IngestMeasurement(size, rows, ingest, (downloadBefore + downloadAfter) / 2, (parseBefore + parseAfter) / 2, ingestCpu, snapshotBytes, upload);
         }
         finally
         {
             File.Delete(local);
             await storage.Datasets.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken);
         }
+    }
+
+    // Three blobs written at once through 4 MB blocks, as the snapshot writers do, filled with incompressible bytes.
+    private async Task<double> UploadAsync(string jobId, long bytes, CancellationToken cancellationToken)
+    {
+        var chunk = new byte[1 << 20];
+        new Random(7).NextBytes(chunk);
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(async part =>
+        {
+            var blob = storage.Staging.GetBlockBlobClient($"{jobId}/upload-reference-{part}");
+            await using var stream = await blob.OpenWriteAsync(overwrite: true, new Azure.Storage.Blobs.Models.BlockBlobOpenWriteOptions { BufferSize = 4 << 20 }, cancellationToken);
+            for (long written = 0; written < bytes / 3; written += chunk.Length)
+            {
+                await stream.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, (bytes / 3) - written)), cancellationToken);
+            }
+        }));
+        double seconds = watch.Elapsed.TotalSeconds;
+        await snapshots.DeleteAsync(jobId, cancellationToken);
+        return seconds;
     }
 
     private async Task<double> DownloadAsync(string name, CancellationToken cancellationToken)
