@@ -28,8 +28,10 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
     /// <param name="schema">The rows' layout.</param>
     /// <param name="split">How unassigned rows are split (k-fold already mapped to all-train).</param>
     /// <param name="outputs">The train, validation and test outputs, in that order (owned by the caller).</param>
-    public ShapedRowStore(string folder, SnapshotSchema schema, SplitSpec split, IReadOnlyList<Stream> outputs)
+    /// <param name="trainSampleRows">The most train rows kept in <see cref="TrainSample"/> (for the profile).</param>
+    public ShapedRowStore(string folder, SnapshotSchema schema, SplitSpec split, IReadOnlyList<Stream> outputs, int trainSampleRows)
     {
+        TrainSample = new RowReservoir(trainSampleRows, split.Seed);
         Schema = schema;
         _split = split.Kind == SplitSpec.Files ? split with { Test = 0 } : split;
         _numberCount = 1 + schema.NumberColumns.Count;
@@ -48,6 +50,9 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
     public long Count => _count;
 
     public SnapshotSchema Schema { get; }
+
+    /// <summary>A seeded uniform sample of the train rows, taken as they are written.</summary>
+    public RowReservoir TrainSample { get; }
 
     /// <summary>Rows whose label is positive (non-zero), per split, after <see cref="Finish"/>; for class checks.</summary>
     public Dictionary<string, long> Positives { get; } = Splits.ToDictionary(s => s, _ => 0L);
@@ -107,6 +112,11 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
     private void Write(int target, ReadOnlySpan<float> numbers, string[] strings)
     {
         _outputs[target].Write(numbers, strings);
+        if (target == 0)
+        {
+            TrainSample.Add(numbers, strings);
+        }
+
         _rows[Splits[target]]++;
         Positives[Splits[target]] += numbers[0] != 0 ? 1 : 0;
     }

@@ -13,30 +13,30 @@ namespace NetworkBuster.Training.Drift;
 /// registers) and measures its drift from the current version's <c>profile.json</c>.
 /// </summary>
 /// <param name="storage">The storage account.</param>
-/// <param name="snapshots">The staged snapshots (the train split is read back from them).</param>
 /// <param name="registry">The registry (the current version).</param>
 /// <param name="options">Thresholds and sample size.</param>
 /// <param name="logger">Logger.</param>
-public sealed class DatasetProfiler(StorageClients storage, SnapshotStore snapshots, ModelRegistry registry, DriftOptions options, ILogger<DatasetProfiler> logger)
+public sealed class DatasetProfiler(StorageClients storage, ModelRegistry registry, DriftOptions options, ILogger<DatasetProfiler> logger)
 {
     /// <summary>The staged profile of a job's snapshots.</summary>
     public static string StagedProfileBlob(string snapshotPrefix) => $"{snapshotPrefix}/profile.json";
 
+    /// <summary>The most train rows a profile samples for a layout (fewer for wide rows).</summary>
+    public int SampleRowsFor(SnapshotSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return options.RowsFor(1 + schema.Features.Count);
+    }
+
     /// <summary>
-    /// Profiles the staged train split (read back from staging, an evenly spaced sample) and stages the profile; returns
-    /// the drift from the current version, or null when there is none to compare with (first version, or one registered
-    /// before profiles).
+    /// Profiles a sample of the job's train split (<see cref="SampleRowsFor"/> rows at most, taken while ingest wrote
+    /// the split) and stages the profile; returns the drift from the current version, or null when there is none to
+    /// compare with (first version, or one registered before profiles).
     /// </summary>
-    public async Task<DriftReport?> ProfileAsync(TrainingJob job, SnapshotManifest manifest, CancellationToken cancellationToken)
+    public async Task<DriftReport?> ProfileAsync(TrainingJob job, RowArrays rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        ArgumentNullException.ThrowIfNull(manifest);
-        RowArrays rows;
-        await using (var train = await snapshots.OpenReadAsync(job.JobId, SplitName.Train, cancellationToken))
-        {
-            rows = RowArrays.Load(train, manifest.Schema, manifest.Rows[SplitName.Train], options.RowsFor(1 + manifest.Schema.Features.Count));
-        }
-
+        ArgumentNullException.ThrowIfNull(rows);
         var profile = ProfileBuilder.Build(rows);
         await storage.Staging.GetBlobClient(StagedProfileBlob(job.JobId)).UploadAsync(BinaryData.FromBytes(profile.ToJson()), overwrite: true, cancellationToken);
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Drift;
+using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Jobs;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Storage;
@@ -47,7 +48,7 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 // Opened once the header is known good: the splits upload to staging while the CSV is still read.
                 var schema = shaper.Start(header, sample);
                 outputs = await snapshots.OpenWriteAsync(job.JobId, cancellationToken);
-                store = new ShapedRowStore(folder, schema, split, outputs);
+                store = new ShapedRowStore(folder, schema, split, outputs, profiler.SampleRowsFor(schema));
                 return store;
             }, shaper, cancellationToken);
             var notes = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -80,7 +81,8 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
 
             var manifest = new SnapshotManifest(store.Schema, rows, notes);
             await snapshots.WriteManifestAsync(job.JobId, manifest, cancellationToken);
-            var drift = await profiler.ProfileAsync(job, manifest, cancellationToken);
+            var sample = new RowArrays(store.Schema, [.. store.TrainSample.Numbers], [.. store.TrainSample.Strings]);
+            var drift = await profiler.ProfileAsync(job, sample, cancellationToken);
             written = true;
             logger.LogInformation(
                 "Ingested {Dataset} for {JobId}: {Train}/{Validation}/{Test} rows, {BadRows} bad, {Bytes} bytes",
