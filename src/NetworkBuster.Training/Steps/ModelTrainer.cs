@@ -24,6 +24,9 @@ namespace NetworkBuster.Training.Steps;
 /// <param name="logger">Logger.</param>
 public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots, TrainingTelemetry telemetry, ILogger<ModelTrainer> logger)
 {
+    /// <summary>From this many train and validation rows, memory is returned to the OS between the earlier fits and the final one.</summary>
+    public const long ReleaseBeforeFinalFitRows = 100_000;
+
     /// <summary>The staged model's blob name for a snapshot prefix.</summary>
     public static string StagedModelBlob(string prefix) => $"{prefix}/model.zip";
 
@@ -104,6 +107,13 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                     if (manifest.Schema.Task == ModelTask.Binary)
                     {
                         threshold = ChooseThreshold(ml, job, manifest.Schema, train, validation, ingest.ValidationRows, trainer, hyperparameters);
+                    }
+
+                    if (fitRows >= ReleaseBeforeFinalFitRows && (stopped is not null || search is not null || crossValidation is not null || threshold is not null))
+                    {
+                        // The earlier fits' datasets (binned features, per-row scores and gradients) are garbage now; return
+                        // them to the OS before the final fit allocates its own, so the two never add up in the peak.
+                        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                     }
 
                     model = TrainerFactory.Build(ml, manifest.Schema, trainer, hyperparameters).Fit(all);

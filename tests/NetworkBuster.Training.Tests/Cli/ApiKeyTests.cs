@@ -4,12 +4,22 @@ using NetworkBuster.Training.Tests.Infrastructure;
 namespace NetworkBuster.Training.Tests.Cli;
 
 /// <summary>The local HTTP API's key: the setting, else a key generated once into an owner-only file.</summary>
-public class ApiKeyTests
+public sealed class ApiKeyTests : IDisposable
 {
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), TestData.Unique("key"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void Resolve_WithoutASetting_GeneratesAKeyFileOnce_ReadableByItsOwnerOnly_AndMatchesOnlyThatKey()
     {
-        var file = Path.Combine(Path.GetTempPath(), TestData.Unique("key"), "http-key");
+        var file = Path.Combine(_folder, "http-key");
         var options = new LocalHttpOptions { KeyFile = file };
 
         var first = ApiKey.Resolve(options);
@@ -28,7 +38,7 @@ public class ApiKeyTests
     [Fact]
     public void Resolve_WithTheSetting_UsesIt_AndWritesNoFile()
     {
-        var file = Path.Combine(Path.GetTempPath(), TestData.Unique("key"), "http-key");
+        var file = Path.Combine(_folder, "http-key");
 
         var key = ApiKey.Resolve(new LocalHttpOptions { Key = "configured-key-0123456789", KeyFile = file });
 
