@@ -1,6 +1,4 @@
-using System.Text.Json;
 using NetworkBuster.Training.Contracts;
-using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Scoring;
@@ -33,8 +31,7 @@ public sealed class DriftCheck(ModelRegistry registry, ModelStore models, Datase
             ?? throw new NotFoundException(target.Version is null ? $"{target.Model} has no current version." : $"{target} does not exist.");
         var profile = await profiler.ReadProfileAsync(row, cancellationToken)
             ?? throw new NotFoundException($"Expected {ModelVersionRow.ProfileBlobOf(row.Model, row.Version)} in ml-models, but {row.Model}:{row.Version} has no profile (registered before drift profiles were kept, or removed by retention).");
-        var schema = JsonSerializer.Deserialize<SnapshotSchema>(await models.InputSchemaJsonAsync(row, cancellationToken) ?? "null", PipelineJson.Options)
-            ?? throw new RegistryException($"{row.Model}:{row.Version} has no input schema.");
+        var schema = await models.InputSchemaAsync(row, cancellationToken);
         var folder = Directory.CreateTempSubdirectory("nbtrain-drift-").FullName;
         try
         {

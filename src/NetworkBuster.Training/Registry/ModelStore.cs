@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.ML;
+using NetworkBuster.Training.Contracts;
+using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Registry;
@@ -71,6 +74,16 @@ public sealed class ModelStore(StorageClients storage)
         await using var stream = await DownloadVerifiedAsync(storage.Models.GetBlobClient(row.InputSchemaBlob), row.InputSchemaSha256 ?? "", cancellationToken);
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    /// <summary>A registered version's input schema (what scoring maps rows to), read as <see cref="InputSchemaJsonAsync"/> reads it.</summary>
+    /// <exception cref="RegistryException">When the version has no input schema.</exception>
+    /// <exception cref="ModelIntegrityException">When the schema blob's hash differs from <c>InputSchemaSha256</c>.</exception>
+    public async Task<SnapshotSchema> InputSchemaAsync(ModelVersionRow row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return JsonSerializer.Deserialize<SnapshotSchema>(await InputSchemaJsonAsync(row, cancellationToken) ?? "null", PipelineJson.Options)
+            ?? throw new RegistryException($"{row.Model}:{row.Version} has no input schema.");
     }
 
     /// <summary>The model zip blob of a version.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using NetworkBuster.Training.Training;
@@ -35,8 +34,7 @@ public sealed class BatchScorer(ModelRegistry registry, ModelStore models)
         ArgumentNullException.ThrowIfNull(output);
         var row = (reference.Version is { } v ? await registry.GetAsync(reference.Model, v, cancellationToken) : await registry.GetCurrentAsync(reference.Model, cancellationToken))
             ?? throw new NotFoundException(reference.Version is null ? $"{reference.Model} has no current version." : $"{reference} does not exist.");
-        var schema = JsonSerializer.Deserialize<SnapshotSchema>(await models.InputSchemaJsonAsync(row, cancellationToken) ?? "null", PipelineJson.Options)
-            ?? throw new RegistryException($"{row.Model}:{row.Version} has no input schema.");
+        var schema = await models.InputSchemaAsync(row, cancellationToken);
         var ml = ModelContext.Create(seed: 1);
         var model = await models.LoadAsync(ml, row, cancellationToken);
         var folder = Path.Combine(Path.GetTempPath(), "nbtrain-score", Guid.NewGuid().ToString("N"));

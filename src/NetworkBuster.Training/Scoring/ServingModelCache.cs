@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using NetworkBuster.Training.Contracts;
-using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Training;
 
@@ -105,8 +103,7 @@ public sealed class ServingModelCache(ModelRegistry registry, ModelStore models)
     // Not the caller's token: a load shared by concurrent requests must not fail because the first one went away.
     private async Task<ServingModel> LoadAsync(ModelVersionRow row)
     {
-        var schema = JsonSerializer.Deserialize<SnapshotSchema>(await models.InputSchemaJsonAsync(row, CancellationToken.None) ?? "null", PipelineJson.Options)
-            ?? throw new RegistryException($"{row.Model}:{row.Version} has no input schema.");
+        var schema = await models.InputSchemaAsync(row, CancellationToken.None);
         await using var zip = await models.DownloadModelAsync(row, CancellationToken.None);
         var ml = ModelContext.Create(seed: 1);
         var contentIds = schema.Task == ModelTask.Recommendation ? RecommenderModel.ReadCatalog(zip) : null;
