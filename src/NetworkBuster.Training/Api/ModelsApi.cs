@@ -1,5 +1,3 @@
-using System.Globalization;
-using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Registry;
 using NetworkBuster.Training.Storage;
 
@@ -33,7 +31,7 @@ public sealed class ModelsApi(ModelRegistry registry, StorageClients storage)
     /// <summary>One model's versions.</summary>
     public async Task<ApiResult> GetAsync(string model, CancellationToken cancellationToken = default)
     {
-        if (InvalidModel(model) is { } invalid)
+        if (RouteValues.InvalidModel(model) is { } invalid)
         {
             return invalid;
         }
@@ -50,14 +48,14 @@ public sealed class ModelsApi(ModelRegistry registry, StorageClients storage)
     /// <summary>One version: lineage, metrics and links to its report and model.</summary>
     public async Task<ApiResult> GetVersionAsync(string model, string version, CancellationToken cancellationToken = default)
     {
-        if (InvalidModel(model) is { } invalid)
+        if (RouteValues.InvalidModel(model) is { } invalid)
         {
             return invalid;
         }
 
-        if (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number < 1)
+        if (RouteValues.InvalidVersion(model, version, out int number) is { } invalidVersion)
         {
-            return ApiResult.BadRequest(ApiErrorCodes.InvalidRequest, $"A version must be a whole number from 1 (as in {model}:7), but found \"{ContractNames.Truncate(version ?? "")}\".");
+            return invalidVersion;
         }
 
         var row = await registry.GetAsync(model, number, cancellationToken);
@@ -70,8 +68,4 @@ public sealed class ModelsApi(ModelRegistry registry, StorageClients storage)
         storage.Models.GetBlobClient(ModelVersionRow.ModelBlobOf(model, version)).Uri.ToString(),
         storage.Models.GetBlobClient(ModelVersionRow.MetadataBlobOf(model, version)).Uri.ToString(),
         storage.Models.GetBlobClient(ModelVersionRow.ReportBlobOf(model, version)).Uri.ToString());
-
-    private static ApiResult? InvalidModel(string model) => ContractNames.IsValidModelName(model ?? "")
-        ? null
-        : ApiResult.BadRequest(ApiErrorCodes.InvalidRequest, $"A model name must match {ContractNames.ModelNameRule}, but found \"{ContractNames.Truncate(model ?? "")}\".");
 }

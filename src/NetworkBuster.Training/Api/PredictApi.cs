@@ -47,17 +47,17 @@ public sealed class PredictApi(ServingModelCache cache, ILogger<PredictApi> logg
     public async Task<ApiResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!ContractNames.IsValidModelName(request.Model ?? ""))
+        if (RouteValues.InvalidModel(request.Model) is { } invalidModel)
         {
-            return ApiResult.BadRequest(ApiErrorCodes.InvalidRequest, $"A model name must match {ContractNames.ModelNameRule}, but found \"{ContractNames.Truncate(request.Model ?? "")}\".");
+            return invalidModel;
         }
 
         int? version = null;
         if (request.Version is not null)
         {
-            if (!int.TryParse(request.Version, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number < 1)
+            if (RouteValues.InvalidVersion(request.Model!, request.Version, out int number) is { } invalidVersion)
             {
-                return ApiResult.BadRequest(ApiErrorCodes.InvalidRequest, $"A version must be a whole number from 1 (as in {request.Model}:7), but found \"{ContractNames.Truncate(request.Version)}\".");
+                return invalidVersion;
             }
 
             version = number;
