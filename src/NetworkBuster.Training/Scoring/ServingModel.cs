@@ -18,6 +18,7 @@ namespace NetworkBuster.Training.Scoring;
 public sealed class ServingModel
 {
     private readonly ITransformer _model;
+    // The input columns a row must carry (the CSV columns the model was trained on).
     private readonly IReadOnlyList<string> _inputColumns;
 
     /// <summary>Wraps a loaded model.</summary>
@@ -48,9 +49,6 @@ public sealed class ServingModel
 
     /// <summary>For a recommender, the content ids it ranks.</summary>
     public IReadOnlyList<string>? ContentIds { get; }
-
-    /// <summary>The input columns a row must carry (the CSV columns the model was trained on).</summary>
-    public IReadOnlyList<string> InputColumns => _inputColumns;
 
     /// <summary>Scores rows: one prediction per row, in order.</summary>
     /// <exception cref="PredictionInputException">Naming the row, the column and the value of the first bad row.</exception>

@@ -28,18 +28,16 @@ public sealed class ServingModelCache(ModelRegistry registry, ModelStore models)
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (ModelVersionRow Row, long ReadAt)> _rows = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (ModelVersionRow Row, long ReadAt)> _current = new(StringComparer.Ordinal);
     private long _clock;
-
-    /// <summary>The versions held now (for tests and the bench).</summary>
-    public int Count => _entries.Count;
 
     /// <summary>The model's current version, or the named one, loaded.</summary>
     /// <exception cref="NotFoundException">When the model has no current version or the version does not exist.</exception>
     /// <exception cref="ModelIntegrityException">When the blob's hash differs from the registry's.</exception>
     public async Task<ServingModel> GetAsync(string model, int? version, CancellationToken cancellationToken = default)
     {
-        var row = (version is { } v ? await VersionRowAsync(model, v, cancellationToken) : await CurrentRowAsync(model, cancellationToken))
+        var row = (version is { } v
+                ? await RowAsync($"{model}\n{v}", RowLifetimeMs, () => registry.GetAsync(model, v, cancellationToken))
+                : await RowAsync($"{model}\ncurrent", CurrentLifetimeMs, () => registry.GetCurrentAsync(model, cancellationToken)))
             ?? throw new NotFoundException(version is null ? $"Model {model} has no current version to predict with." : $"Version {model}:{version} does not exist in ModelRegistry.");
         if (row.BlobsDeletedAt is not null || row.ModelBlob is null)
         {
@@ -63,35 +61,17 @@ public sealed class ServingModelCache(ModelRegistry registry, ModelStore models)
         }
     }
 
-    // The current version is asked for again after CurrentLifetimeMs: a promotion or rollback is served within that.
-    private async Task<ModelVersionRow?> CurrentRowAsync(string model, CancellationToken cancellationToken)
+    // A registry row reused for lifetimeMs: which version is current (a promotion or rollback is served within that), or
+    // a named version's row (it only changes when retention deletes its blobs). Nothing is kept for a missing row.
+    private async Task<ModelVersionRow?> RowAsync(string key, long lifetimeMs, Func<Task<ModelVersionRow?>> read)
     {
         long now = Environment.TickCount64;
-        if (_current.TryGetValue(model, out var known) && now - known.ReadAt < CurrentLifetimeMs)
+        if (_rows.TryGetValue(key, out var known) && now - known.ReadAt < lifetimeMs)
         {
             return known.Row;
         }
 
-        var row = await registry.GetCurrentAsync(model, cancellationToken);
-        if (row is not null)
-        {
-            _current[model] = (row, now);
-        }
-
-        return row;
-    }
-
-    // A named version's row only changes when retention deletes its blobs: it is read again after RowLifetime, not per request.
-    private async Task<ModelVersionRow?> VersionRowAsync(string model, int version, CancellationToken cancellationToken)
-    {
-        var key = $"{model}\n{version}";
-        long now = Environment.TickCount64;
-        if (_rows.TryGetValue(key, out var known) && now - known.ReadAt < RowLifetimeMs)
-        {
-            return known.Row;
-        }
-
-        var row = await registry.GetAsync(model, version, cancellationToken);
+        var row = await read();
         if (row is not null)
         {
             _rows[key] = (row, now);
@@ -124,10 +104,6 @@ public sealed class ServingModelCache(ModelRegistry registry, ModelStore models)
             _rows.Clear();
         }
 
-        if (_current.Count > 4 * Capacity)
-        {
-            _current.Clear();
-        }
     }
 
     private sealed class Entry(Lazy<Task<ServingModel>> model)
