@@ -182,7 +182,7 @@ internal static class BenchCommand
                         figures.AddRange(await bench.OverheadAsync(cancellationToken));
                     });
                     await Group(BenchSettings.Latency, async () => figures.AddRange(await bench.LatencyAsync(cancellationToken)));
-                    await Group(BenchSettings.Predict, async () => figures.AddRange(await new PredictBenchmark(host, new Uri($"http://127.0.0.1:{httpPort}/"), httpKey, settings, Progress).RunAsync(cancellationToken)));
+                    await Group(BenchSettings.Predict, async () => figures.AddRange(await new PredictBenchmark(host, bench, new Uri($"http://127.0.0.1:{httpPort}/"), httpKey, settings, Progress).RunAsync(cancellationToken)));
                 }
                 finally
                 {

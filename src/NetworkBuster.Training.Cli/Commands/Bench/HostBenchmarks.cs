@@ -149,7 +149,8 @@ internal sealed class HostBenchmarks(IHost host, BenchSettings settings, Action<
         }
     }
 
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    /// <summary>The <paramref name="p"/> quantile of sorted values (nearest rank).</summary>
+    public static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private async Task<string> SmallDatasetAsync(CancellationToken cancellationToken)
     {
@@ -192,7 +193,8 @@ internal sealed class HostBenchmarks(IHost host, BenchSettings settings, Action<
         return (run.CompletedAt!.Value - sent, run);
     }
 
-    private async Task<TrainingRunRow> WaitAsync(string jobId, CancellationToken cancellationToken)
+    /// <summary>Waits for a job's run to end; its row when it succeeded, else throws naming how it ended.</summary>
+    public async Task<TrainingRunRow> WaitAsync(string jobId, CancellationToken cancellationToken)
     {
         while (true)
         {

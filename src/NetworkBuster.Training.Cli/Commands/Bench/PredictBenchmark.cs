@@ -10,7 +10,6 @@ using NetworkBuster.Training.Cli.Samples;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Presets;
 using NetworkBuster.Training.Registry;
-using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Scoring;
 using NetworkBuster.Training.Storage;
 using NetworkBuster.Training.Training;
@@ -21,7 +20,7 @@ namespace NetworkBuster.Training.Cli.Commands.Bench;
 /// Online scoring on the local host: single-row predict latency (p50, p99) and batch rows/s over real HTTP, each beside
 /// an in-process ML.NET <c>PredictionEngine</c> call on the same registered model and the same rows.
 /// </summary>
-internal sealed class PredictBenchmark(IHost host, Uri address, string key, BenchSettings settings, Action<string> progress)
+internal sealed class PredictBenchmark(IHost host, HostBenchmarks jobs, Uri address, string key, BenchSettings settings, Action<string> progress)
 {
     private const int BatchRows = 1_000;
     private static readonly string Model = PresetCatalog.PerformanceOptimizer.Name;
@@ -104,9 +103,9 @@ internal sealed class PredictBenchmark(IHost host, Uri address, string key, Benc
         const string Reference = "in-process PredictionEngine, same model and rows";
         return
         [
-            new BenchmarkFigure(BenchSettings.Predict, "predict p50, 1 row over HTTP", Percentile(httpLatencies, 0.50), "ms", Percentile(engineLatencies, 0.50), Reference, "–", null, $"{requests} requests one after another to /versions/{{v}}/predict (hash-verified model loaded once); the HTTP side adds Kestrel, the key check, JSON and the CSV-equivalent row mapping"),
-            new BenchmarkFigure(BenchSettings.Predict, "predict p99, 1 row over HTTP", Percentile(httpLatencies, 0.99), "ms", Percentile(engineLatencies, 0.99), Reference, "–", null, $"{requests} requests"),
-            new BenchmarkFigure(BenchSettings.Predict, "predict p50, 1 row, current-version route", Percentile(currentLatencies, 0.50), "ms", Percentile(engineLatencies, 0.50), Reference, "–", null, string.Create(CultureInfo.InvariantCulture, $"{currentLatencies.Count:N0} requests to /models/{{model}}/predict: which version is current is asked of the registry at most every 2 s (a promotion is served within that)")),
+            new BenchmarkFigure(BenchSettings.Predict, "predict p50, 1 row over HTTP", HostBenchmarks.Percentile(httpLatencies, 0.50), "ms", HostBenchmarks.Percentile(engineLatencies, 0.50), Reference, "–", null, $"{requests} requests one after another to /versions/{{v}}/predict (hash-verified model loaded once); the HTTP side adds Kestrel, the key check, JSON and the CSV-equivalent row mapping"),
+            new BenchmarkFigure(BenchSettings.Predict, "predict p99, 1 row over HTTP", HostBenchmarks.Percentile(httpLatencies, 0.99), "ms", HostBenchmarks.Percentile(engineLatencies, 0.99), Reference, "–", null, $"{requests} requests"),
+            new BenchmarkFigure(BenchSettings.Predict, "predict p50, 1 row, current-version route", HostBenchmarks.Percentile(currentLatencies, 0.50), "ms", HostBenchmarks.Percentile(engineLatencies, 0.50), Reference, "–", null, string.Create(CultureInfo.InvariantCulture, $"{currentLatencies.Count:N0} requests to /models/{{model}}/predict: which version is current is asked of the registry at most every 2 s (a promotion is served within that)")),
             new BenchmarkFigure(BenchSettings.Predict, $"batch predict, {BatchRows:N0}-row requests", httpRowsPerSecond, "rows/s", engineRowsPerSecond, Reference + " (a row at a time)", "–", null, string.Create(CultureInfo.InvariantCulture, $"{settings.PredictBatches} requests of {batch.Length / 1024.0:N0} KiB one after another")),
         ];
     }
@@ -122,8 +121,6 @@ internal sealed class PredictBenchmark(IHost host, Uri address, string key, Benc
 
         await response.Content.CopyToAsync(Stream.Null, cancellationToken);
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     // Generated rows of the preset's input columns, as JSON objects (numbers as numbers), not the ones trained on.
     private static List<JsonElement> Rows(int count)
@@ -170,19 +167,9 @@ internal sealed class PredictBenchmark(IHost host, Uri address, string key, Benc
         await BenchmarkData.UploadAsync(_storage, dataset, maxRows: settings.SmallRows, cancellationToken: cancellationToken);
         var jobId = "bench-predict-" + Guid.NewGuid().ToString("N")[..12];
         await _storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(new { jobId, model = Model, dataset, promotion = "always" }), cancellationToken);
-        var runs = host.Services.GetRequiredService<RunStore>();
-        while (true)
-        {
-            if (await runs.GetAsync(jobId, cancellationToken) is { } run && RunStatus.IsTerminal(run.Status))
-            {
-                await _storage.Datasets.DeleteBlobIfExistsAsync(dataset, cancellationToken: cancellationToken);
-                return run.Status == RunStatus.Succeeded && run.Version is { } v
-                    ? v
-                    : throw new InvalidOperationException($"Benchmark job {jobId} ended {run.Status}: {run.ErrorCode} {run.ErrorMessage}");
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
+        var run = await jobs.WaitAsync(jobId, cancellationToken);
+        await _storage.Datasets.DeleteBlobIfExistsAsync(dataset, cancellationToken: cancellationToken);
+        return run.Version!.Value;
     }
 
     /// <summary>The preset's snapshot columns as a typed ML.NET row (what a hand-written PredictionEngine caller would pass).</summary>
