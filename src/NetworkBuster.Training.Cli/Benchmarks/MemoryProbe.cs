@@ -58,7 +58,7 @@ public sealed class MemoryProbe(StorageClients storage, DatasetIngestor ingestor
     {
         var ml = new MLContext();
         await using var zip = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(modelBlob), sha256, cancellationToken);
-        var model = ml.Model.Load(zip, out var input);
+        var model = ModelContext.Load(ml, zip, out var input);
         return model.GetOutputSchema(input)[TrainerFactory.FeaturesColumn].Type is VectorDataViewType vector ? vector.Size : 1;
     }
 }

@@ -49,7 +49,7 @@ public sealed class ModelStore(StorageClients storage)
     {
         ArgumentNullException.ThrowIfNull(ml);
         await using var stream = await DownloadModelAsync(row, cancellationToken);
-        return Training.ModelContext.Prepare(ml).Model.Load(stream, out _);
+        return Training.ModelContext.Load(ml, stream, out _);
     }
 
     /// <summary>A registered version's model zip, in memory, after verifying its hash against the row.</summary>

@@ -87,7 +87,7 @@ public sealed class ServingModelCache(ModelRegistry registry, ModelStore models)
         await using var zip = await models.DownloadModelAsync(row, CancellationToken.None);
         var ml = ModelContext.Create(seed: 1);
         var contentIds = schema.Task == ModelTask.Recommendation ? RecommenderModel.ReadCatalog(zip) : null;
-        var model = ml.Model.Load(zip, out _);
+        var model = ModelContext.Load(ml, zip, out _);
         return new ServingModel(new ModelVersionRef(row.Model, row.Version), schema, row.DecisionThreshold, model, contentIds);
     }
 

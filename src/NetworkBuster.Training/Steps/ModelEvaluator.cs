@@ -55,7 +55,7 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
             ITransformer candidate;
             await using (var zip = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(trained.ModelBlob), trained.ModelSha256, cancellationToken))
             {
-                candidate = ml.Model.Load(zip, out _);
+                candidate = ModelContext.Load(ml, zip, out _);
             }
 
             var task = manifest.Schema.Task;

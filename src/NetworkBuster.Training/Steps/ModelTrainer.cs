@@ -129,7 +129,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
             watch.Stop();
             telemetry.PhaseFinished(RunStep.Train, "fit", job.Model, watch.Elapsed.TotalSeconds);
             await using var zip = new MemoryStream();
-            ml.Model.Save(model, train.Schema, zip);
+            ModelContext.Save(ml, model, train.Schema, zip);
             if (manifest.Schema.Task == ModelTask.Recommendation)
             {
                 RecommenderModel.AppendCatalog(zip, RecommenderTrainer.Read(train.Path, manifest.Schema).Concat(RecommenderTrainer.Read(validation.Path, manifest.Schema)).Select(r => r.Item));

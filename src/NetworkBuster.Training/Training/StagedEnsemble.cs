@@ -219,7 +219,8 @@ public sealed class StagedEnsemble
         return positives == 0 || negatives == 0 ? double.NaN : (rankSum - (positives * (positives + 1) / 2.0)) / (positives * (double)negatives);
     }
 
-    private static Func<float> ReadLabel(DataViewRowCursor cursor, DataViewSchema.Column column)
+    /// <summary>A getter of the label as a number: a boolean label reads as 0 or 1.</summary>
+    internal static Func<float> ReadLabel(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
         if (column.Type == BooleanDataViewType.Instance)
         {

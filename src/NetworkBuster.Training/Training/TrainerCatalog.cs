@@ -80,6 +80,19 @@ public static class TrainerCatalog
         ]);
 
     /// <summary>
+    /// Extremely randomized trees (this build's own, <see cref="Training.ExtraTrees"/>) for regression and binary models:
+    /// <c>numberOfTrees</c> (default 100) fully grown trees, each split drawing <c>featureFraction</c> of the features
+    /// (default √ of their count) with one random threshold each. <c>minimumExampleCountPerLeaf</c> defaults to 1, raised
+    /// on large data so a forest holds at most about two million leaves. Unlike boosting it averages many deep trees, so it
+    /// interpolates between close rows (dense sensor data, random splits of a time series); <c>auto</c> compares it and
+    /// may average it with the best booster.
+    /// </summary>
+    public static readonly TrainerDefinition ExtraTrees = new(
+        "extratrees",
+        new HashSet<ModelTask> { ModelTask.Regression, ModelTask.Binary },
+        [Trees with { Default = 100 }, FeatureFraction, MinLeaf]);
+
+    /// <summary>
     /// Biased matrix factorization (this build's own SGD, as Surprise's SVD) for recommendations: <c>factors</c>,
     /// <c>epochs</c>, <c>learningRate</c>, <c>regularization</c> (factors), <c>biasRegularization</c>, and
     /// <c>popularityWeight</c> (how much item popularity lifts the ranking score; chosen on validation when unset).
@@ -118,10 +131,10 @@ public static class TrainerCatalog
     /// that takes it (as <c>search</c> does).
     /// </summary>
     public static readonly TrainerDefinition Auto = new(
-        "auto", Tabular, [.. new[] { FastTree, FastForest, LightGbm, Sdca, Gam }.SelectMany(t => t.Hyperparameters).DistinctBy(h => h.Name)]);
+        "auto", Tabular, [.. new[] { FastTree, FastForest, LightGbm, Sdca, Gam, ExtraTrees }.SelectMany(t => t.Hyperparameters).DistinctBy(h => h.Name)]);
 
     /// <summary>All trainers.</summary>
-    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca, Gam, MatrixFactorization, Pca, Auto];
+    public static IReadOnlyList<TrainerDefinition> All { get; } = [FastTree, FastForest, LightGbm, Sdca, Gam, ExtraTrees, MatrixFactorization, Pca, Auto];
 
     /// <summary>
     /// Resolves a trainer name and validates hyperparameters against it.

@@ -46,7 +46,8 @@ public static class TrainerFactory
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(overrides);
-        var defaults = trainer == TrainerCatalog.Sdca ? LinearDefaults : TreeDefaults;
+        // Extra trees take no tree default: their feature fraction and minimum leaf follow the data when unset.
+        var defaults = trainer == TrainerCatalog.Sdca ? LinearDefaults : trainer == TrainerCatalog.ExtraTrees ? [] : TreeDefaults;
         if (rows is < AutoTrainer.SmallDataRows and >= 0 && defaults == TreeDefaults)
         {
             defaults = new Dictionary<string, double>(TreeDefaults) { ["minimumExampleCountPerLeaf"] = Math.Clamp(Math.Floor(rows.Value / 50.0), 1, TreeDefaults["minimumExampleCountPerLeaf"]) };
@@ -149,6 +150,8 @@ public static class TrainerFactory
             (ModelTask.Multiclass, "sdca") => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options { LabelColumnName = label, FeatureColumnName = features, MaximumNumberOfIterations = I("maximumNumberOfIterations"), L2Regularization = (float)D("l2Regularization") }),
             (ModelTask.Multiclass, "fasttree") => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), LearningRate = D("learningRate"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf") }), label),
             (ModelTask.Multiclass, "fastforest") => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { FeatureColumnName = features, NumberOfTrees = I("numberOfTrees"), NumberOfLeaves = I("numberOfLeaves"), MinimumExampleCountPerLeaf = I("minimumExampleCountPerLeaf"), FeatureFraction = D("featureFraction") }), label),
+            (ModelTask.Regression or ModelTask.Binary, "extratrees") => new ExtraTreesEstimator(
+                ml, task, I("numberOfTrees"), p.GetValueOrDefault("featureFraction", double.NaN), p.TryGetValue("minimumExampleCountPerLeaf", out double leaf) ? (int)Math.Round(leaf) : 0, seed: 1),
             (ModelTask.Anomaly, "pca") => ml.AnomalyDetection.Trainers.RandomizedPca(new RandomizedPcaTrainer.Options { FeatureColumnName = features, Rank = I(AnomalyOptions.Rank), Oversampling = I(AnomalyOptions.Oversampling), EnsureZeroMean = I(AnomalyOptions.EnsureZeroMean) != 0 }),
             _ => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"No '{trainer.Name}' trainer for {task}."), nameof(trainer)),
         };
