@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
 using NetworkBuster.Training.Metrics;
@@ -74,7 +75,62 @@ public static class AutoTrainer
         }
 
         var best = HyperparameterSearch.Best(trials, watched);
-        return new SearchResult(TrainerCatalog.All.First(t => t.Name == best.Trainer), best.Hyperparameters, trials) { Protocol = crossValidate ? $"{Folds}-fold cross-validation" : "validation split", Metric = watched.Name };
+        var blend = schema.Task == ModelTask.Regression && !crossValidate && clock.Elapsed < budget ? TryBlend(ml, schema, train, validation, trials, watched) : null;
+        if (blend is { } found)
+        {
+            trials.Add(found.Trial);
+        }
+
+        return new SearchResult(TrainerCatalog.All.First(t => t.Name == best.Trainer), best.Hyperparameters, trials)
+        {
+            Protocol = crossValidate ? $"{Folds}-fold cross-validation" : "validation split",
+            Metric = watched.Name,
+            Blend = blend?.Blend,
+        };
+    }
+
+    /// <summary>
+    /// Averages the best extra-trees trial with the best booster when that beats both on the validation split: each is
+    /// fitted on the train split as it was tried, and the weight is the one of <see cref="BlendModel.Weights"/> with the
+    /// best validation metric. A deep averaged forest and a booster err differently, so their mean often beats both.
+    /// </summary>
+    private static (BlendResult Blend, SearchTrial Trial)? TryBlend(
+        MLContext ml, SnapshotSchema schema, IDataView train, IDataView validation, List<SearchTrial> trials, MetricDefinition watched)
+    {
+        var finite = trials.Where(t => double.IsFinite(t.Value)).ToList();
+        var forest = finite.Where(t => t.Trainer == TrainerCatalog.ExtraTrees.Name).ToList();
+        var boosters = finite.Where(t => t.Trainer != TrainerCatalog.ExtraTrees.Name && BlendModel.CanBlend(TrainerCatalog.All.First(d => d.Name == t.Trainer))).ToList();
+        if (forest.Count == 0 || boosters.Count == 0)
+        {
+            return null;
+        }
+
+        var members = new[] { HyperparameterSearch.Best(forest, watched), HyperparameterSearch.Best(boosters, watched) }
+            .Select(t => new BlendMember(TrainerCatalog.All.First(d => d.Name == t.Trainer), t.Hyperparameters))
+            .ToArray();
+        var watch = Stopwatch.StartNew();
+        var labels = validation.GetColumn<float>(SnapshotSchema.LabelColumn).ToArray();
+        var scores = members.Select(m => TrainerFactory.Build(ml, schema, m.Trainer, m.Hyperparameters).Fit(train).Transform(validation).GetColumn<float>("Score").ToArray()).ToArray();
+        var values = BlendModel.Weights.Select(w => (Weight: w, Value: MetricsCalculator.Compute(ml, schema.Task, Scored(ml, labels, scores[0], scores[1], w)).GetValueOrDefault(watched.Name, double.NaN))).ToList();
+        var bestWeight = values.Where(v => double.IsFinite(v.Value)).Aggregate((b, v) => watched.IsBetter(v.Value, b.Value) ? v : b);
+        if (bestWeight.Weight is 0 or 1)
+        {
+            return null;
+        }
+
+        var blend = new BlendResult(members[0], members[1], bestWeight.Weight);
+        var trial = new SearchTrial(trials.Count, BlendModel.NameOf(members[0], members[1]), new Dictionary<string, double> { ["weight"] = bestWeight.Weight }, bestWeight.Value, Math.Round(watch.Elapsed.TotalSeconds, 2));
+        return (blend, trial);
+    }
+
+    private static IDataView Scored(MLContext ml, float[] labels, float[] first, float[] second, double weight) =>
+        ml.Data.LoadFromEnumerable(labels.Select((label, i) => new ScoredRow { Label = label, Score = (float)((weight * first[i]) + ((1 - weight) * second[i])) }));
+
+    private sealed class ScoredRow
+    {
+        public float Label { get; set; }
+
+        public float Score { get; set; }
     }
 
     // A candidate ML.NET cannot fit here (e.g. SDCA diverging to non-finite weights) is a trial without a value, not a failed job.
@@ -137,6 +193,7 @@ public static class AutoTrainer
         yield return (TrainerCatalog.LightGbm, Bagged(Tree(3000, 128, 0.03, Math.Max(3, Math.Round(leaf / 4))), 0.8));
         yield return (TrainerCatalog.FastForest, Forest(300, 64, Math.Max(2, Math.Round(leaf / 4))));
         yield return (TrainerCatalog.Sdca, Linear(1e-2));
+        yield return (TrainerCatalog.ExtraTrees, []);
     }
 
     // Small data: fixed rounds, minimum leaves scaled down (a leaf of 10 rows out of 40 leaves almost nothing to split).
