@@ -31,6 +31,12 @@ public static class AutoTrainer
     /// <summary>No candidate starts after this much time (the first always runs).</summary>
     public static readonly TimeSpan DefaultBudget = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A blend is kept only when it beats the better of its members alone by at least this share of the metric on the
+    /// validation split: below it the gain is within what choosing a weight on those same rows finds by chance.
+    /// </summary>
+    public const double MinimumBlendGain = 0.005;
+
     /// <summary>Patience of the boosters' early stopping in auto.</summary>
     public const int Patience = 50;
 
@@ -90,9 +96,10 @@ public static class AutoTrainer
     }
 
     /// <summary>
-    /// Averages the best extra-trees trial with the best booster when that beats both on the validation split: each is
-    /// fitted on the train split as it was tried, and the weight is the one of <see cref="BlendModel.Weights"/> with the
-    /// best validation metric. A deep averaged forest and a booster err differently, so their mean often beats both.
+    /// Averages the best extra-trees trial with the best booster when that beats both on the validation split by at least
+    /// <see cref="MinimumBlendGain"/>: each is fitted on the train split as it was tried, and the weight is the one of
+    /// <see cref="BlendModel.Weights"/> with the best validation metric. A deep averaged forest and a booster err
+    /// differently, so their mean can beat both.
     /// </summary>
     private static (BlendResult Blend, SearchTrial Trial)? TryBlend(
         MLContext ml, SnapshotSchema schema, IDataView train, IDataView validation, List<SearchTrial> trials, MetricDefinition watched)
@@ -105,15 +112,20 @@ public static class AutoTrainer
             return null;
         }
 
-        var members = new[] { HyperparameterSearch.Best(forest, watched), HyperparameterSearch.Best(boosters, watched) }
-            .Select(t => new BlendMember(TrainerCatalog.All.First(d => d.Name == t.Trainer), t.Hyperparameters))
-            .ToArray();
+        var members = new[] { HyperparameterSearch.Best(forest, watched), HyperparameterSearch.Best(boosters, watched) }.Select(Member).ToArray();
         var watch = Stopwatch.StartNew();
         var labels = validation.GetColumn<float>(SnapshotSchema.LabelColumn).ToArray();
         var scores = members.Select(m => TrainerFactory.Build(ml, schema, m.Trainer, m.Hyperparameters).Fit(train).Transform(validation).GetColumn<float>("Score").ToArray()).ToArray();
         var values = BlendModel.Weights.Select(w => (Weight: w, Value: MetricsCalculator.Compute(ml, schema.Task, Scored(ml, labels, scores[0], scores[1], w)).GetValueOrDefault(watched.Name, double.NaN))).ToList();
-        var bestWeight = values.Where(v => double.IsFinite(v.Value)).Aggregate((b, v) => watched.IsBetter(v.Value, b.Value) ? v : b);
-        if (bestWeight.Weight is 0 or 1)
+        var finiteValues = values.Where(v => double.IsFinite(v.Value)).ToList();
+        if (finiteValues.Count == 0)
+        {
+            return null;
+        }
+
+        var bestWeight = finiteValues.Aggregate((b, v) => watched.IsBetter(v.Value, b.Value) ? v : b);
+        var alone = finiteValues.Where(v => v.Weight is 0 or 1).Aggregate((b, v) => watched.IsBetter(v.Value, b.Value) ? v : b);
+        if (bestWeight.Weight is 0 or 1 || Math.Abs(bestWeight.Value - alone.Value) < MinimumBlendGain * Math.Abs(alone.Value))
         {
             return null;
         }
@@ -121,6 +133,12 @@ public static class AutoTrainer
         var blend = new BlendResult(members[0], members[1], bestWeight.Weight);
         var trial = new SearchTrial(trials.Count, BlendModel.NameOf(members[0], members[1]), new Dictionary<string, double> { ["weight"] = bestWeight.Weight }, bestWeight.Value, Math.Round(watch.Elapsed.TotalSeconds, 2));
         return (blend, trial);
+    }
+
+    private static BlendMember Member(SearchTrial trial)
+    {
+        var trainer = TrainerCatalog.All.First(d => d.Name == trial.Trainer);
+        return new BlendMember(trainer, TrainerFactory.Effective(trainer, trial.Hyperparameters));
     }
 
     private static IDataView Scored(MLContext ml, float[] labels, float[] first, float[] second, double weight) =>
@@ -193,7 +211,7 @@ public static class AutoTrainer
         yield return (TrainerCatalog.LightGbm, Bagged(Tree(3000, 128, 0.03, Math.Max(3, Math.Round(leaf / 4))), 0.8));
         yield return (TrainerCatalog.FastForest, Forest(300, 64, Math.Max(2, Math.Round(leaf / 4))));
         yield return (TrainerCatalog.Sdca, Linear(1e-2));
-        yield return (TrainerCatalog.ExtraTrees, []);
+        yield return (TrainerCatalog.ExtraTrees, new() { ["numberOfTrees"] = 100 });
     }
 
     // Small data: fixed rounds, minimum leaves scaled down (a leaf of 10 rows out of 40 leaves almost nothing to split).

@@ -56,9 +56,9 @@ public static class BlendModel
 
         var featurizer = TrainerFactory.Featurize(ml, schema, linear: false).Fit(data);
         var featurized = featurizer.Transform(data);
-        var firstModel = TrainerFactory.Trainer(ml, schema.Task, first.Trainer, first.Hyperparameters).Fit(featurized);
+        var firstModel = TrainerFactory.Trainer(ml, schema.Task, first.Trainer, TrainerFactory.Effective(first.Trainer, first.Hyperparameters)).Fit(featurized);
         var copy = ml.Transforms.CopyColumns(FirstScore, Score).Fit(firstModel.Transform(featurized));
-        var secondModel = TrainerFactory.Trainer(ml, schema.Task, second.Trainer, second.Hyperparameters).Fit(featurized);
+        var secondModel = TrainerFactory.Trainer(ml, schema.Task, second.Trainer, TrainerFactory.Effective(second.Trainer, second.Hyperparameters)).Fit(featurized);
         var scored = secondModel.Transform(copy.Transform(firstModel.Transform(featurized)));
         string w = weight.ToString("0.0##", CultureInfo.InvariantCulture), rest = (1 - weight).ToString("0.0##", CultureInfo.InvariantCulture);
         var blend = ml.Transforms.Expression(Score, $"(a, b) => {w} * a + {rest} * b", FirstScore, Score).Fit(scored);

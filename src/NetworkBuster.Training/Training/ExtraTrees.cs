@@ -52,10 +52,19 @@ public sealed class ExtraTrees
         var right = new int[trees][];
         Parallel.For(0, trees, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads) }, t =>
         {
-            var builder = new TreeBuilder(columns, labels, options, new Random(HashCode.Combine(options.Seed, t)));
+            var builder = new TreeBuilder(columns, labels, options, new Random(TreeSeed(options.Seed, t)));
             (feature[t], threshold[t], right[t]) = builder.Build();
         });
         return new ExtraTrees(columns.Length, feature, threshold, right);
+    }
+
+    // Each tree's own seed, the same in every process (HashCode.Combine is salted per process, so it would not be).
+    private static int TreeSeed(int seed, int tree)
+    {
+        ulong z = unchecked(((ulong)(uint)seed << 32) + (ulong)tree + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 
     /// <summary>The forest's prediction: the mean of the leaves the row reaches.</summary>

@@ -57,6 +57,44 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.True(JsonSerializer.Deserialize<Dictionary<string, double>>(row.FeatureImportance!)!.ContainsKey("date_hour"));
     }
 
+    [Fact]
+    public async Task ExtraTrees_FilesSplit_RegistersItsForestInTheVerifiedZip_AndScoresCsvsAsEvaluated()
+    {
+        var trainCsv = EnergyCsv(1500, seed: 1);
+        var testCsv = EnergyCsv(300, seed: 2);
+        var train = await TestData.UploadTextAsync(azurite.Storage, trainCsv, "custom");
+        var test = await TestData.UploadTextAsync(azurite.Storage, testCsv, "custom");
+        var jobId = TestData.Unique("extratrees");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+
+        var row = await JobRunner.RunAsync(azurite, "energy-forest", new { jobId, model = "energy-forest", dataset = train, trainer = "extratrees", promotion = "always", spec = new { task = "regression", label = "Appliances", split = new { kind = "files", test } } }, jobId);
+
+        var metrics = JobRunner.Metrics(row);
+        Assert.Equal("extratrees", row.Trainer);
+        Assert.Equal(100, JsonSerializer.Deserialize<Dictionary<string, double>>(row.Hyperparameters!)!["numberOfTrees"]);
+        Assert.True(metrics["R2"] > 0.8, $"R2 {metrics["R2"]}");
+
+        // The forest is an entry of the registered zip, covered by its hash (the download verifies it).
+        var store = new ModelStore(azurite.Storage);
+        await using (var zip = await store.DownloadModelAsync(row, CancellationToken.None))
+        {
+            using var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
+            Assert.True(archive.GetEntry(NetworkBuster.Training.Training.ExtraTreesModel.ForestEntry)?.Length > 1000, "the forest entry is in the zip");
+        }
+
+        // Scoring the test file with the registered version gives the RMSE evaluate measured: the same forest.
+        using var output = new StringWriter();
+        var summary = await new BatchScorer(new ModelRegistry(azurite.Storage), store).ScoreAsync(new ModelVersionRef("energy-forest", row.Version), new MemoryStream(Encoding.UTF8.GetBytes(testCsv)), output);
+        Assert.Equal((300, 0), (summary.Rows, summary.BadRows));
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',').Select(h => h.Trim('"')).ToList();
+        var (label, score) = (header.IndexOf("Appliances"), header.IndexOf("PredictedAppliances"));
+        double rmse = Math.Sqrt(lines.Skip(1).Select(l => l.Split(',')).Average(f => Math.Pow(Number(f[score]) - Number(f[label]), 2)));
+        Assert.Equal(metrics["RMSE"], rmse, 2);
+    }
+
+    private static double Number(string field) => double.Parse(field.Trim().Trim('"').Trim(), CultureInfo.InvariantCulture);
+
     // y depends on x0 (strongly) and x1; the other columns are noise.
     internal static string WideCsv(int rows, int columns, int seed)
     {
