@@ -74,7 +74,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                     {
                         search = AutoTrainer.Run(ml, manifest.Schema, train, validation, all, ModelEvaluator.PrimaryMetricOf(job, manifest.Schema.Task), job.Split.Seed, AutoTrainer.DefaultBudget, job.Hyperparameters);
                         (trainer, hyperparameters) = (search.Trainer, search.Hyperparameters);
-                        logger.LogInformation("Auto for {JobId} chose {Trainer} by {Metric} on the {Protocol} after {Trials} trials", job.JobId, search.Blend is { } b ? BlendModel.NameOf(b.First, b.Second) : trainer.Name, search.Metric, search.Protocol, search.Trials.Count);
+                        logger.LogInformation("Auto for {JobId} chose {Trainer} by {Metric} on the {Protocol} after {Trials} trials", job.JobId, trainer.Name, search.Metric, search.Protocol, search.Trials.Count);
                     }
                     else if (job.Search is not null)
                     {
@@ -116,9 +116,7 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                     }
 
-                    model = search?.Blend is { } blend
-                        ? BlendModel.Fit(ml, manifest.Schema, blend.First, blend.Second, blend.Weight, all)
-                        : TrainerFactory.Build(ml, manifest.Schema, trainer, hyperparameters).Fit(all);
+                    model = TrainerFactory.Build(ml, manifest.Schema, trainer, hyperparameters).Fit(all);
                 }
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
@@ -155,8 +153,8 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
                 sha,
                 bytes,
                 Math.Round(watch.Elapsed.TotalSeconds, 3),
-                TrainerFactory.ToJson(search?.Blend is { } chosen ? BlendHyperparameters(chosen) : recorded),
-                search?.Blend is { } named ? BlendModel.NameOf(named.First, named.Second) : trainer.Name,
+                TrainerFactory.ToJson(recorded),
+                trainer.Name,
                 search is null ? null : JsonSerializer.Serialize(search.Trials.Select(t => new { t.Trial, t.Trainer, t.Hyperparameters, Value = double.IsFinite(t.Value) ? Math.Round(t.Value, 6) : (double?)null, t.Seconds, search.Metric, search.Protocol })))
             {
                 CrossValidation = crossValidation,
@@ -171,21 +169,6 @@ public sealed class ModelTrainer(StorageClients storage, SnapshotStore snapshots
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    // A blend's hyperparameters as one flat record: the first member's weight, then each member's own, prefixed by its trainer.
-    private static Dictionary<string, double> BlendHyperparameters(BlendResult blend)
-    {
-        var recorded = new Dictionary<string, double>(StringComparer.Ordinal) { ["weight"] = blend.Weight };
-        foreach (var member in new[] { blend.First, blend.Second })
-        {
-            foreach (var (name, value) in member.Hyperparameters)
-            {
-                recorded[$"{member.Trainer.Name}.{name}"] = value;
-            }
-        }
-
-        return recorded;
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace NetworkBuster.Training.Training;
 /// tree sees all rows, and each split draws a few features and one uniform random threshold per feature between the
 /// node's minimum and maximum, keeping the draw that reduces the squared error most. Fully grown trees (a leaf of one
 /// row by default) averaged over many draws make a smooth, low-variance model that is unlike a boosted ensemble, which
-/// is why it is worth comparing and, with a booster, worth averaging. Regression predicts the mean of the leaves;
+/// is why it is worth comparing. Regression predicts the mean of the leaves;
 /// for a 0/1 label the leaf means are probabilities.
 /// </summary>
 /// <remarks>

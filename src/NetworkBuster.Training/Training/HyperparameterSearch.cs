@@ -25,16 +25,7 @@ public sealed record SearchResult(TrainerDefinition Trainer, IReadOnlyDictionary
 
     /// <summary>The metric the trials compared (null: the job's primary metric).</summary>
     public string? Metric { get; init; }
-
-    /// <summary>When set, the model to fit is this blend rather than <see cref="Trainer"/> alone.</summary>
-    public BlendResult? Blend { get; init; }
 }
-
-/// <summary>A blend <c>auto</c> chose: two members and the first one's weight.</summary>
-/// <param name="First">The member weighted by <paramref name="Weight"/>.</param>
-/// <param name="Second">The other member.</param>
-/// <param name="Weight">The first member's weight.</param>
-public sealed record BlendResult(BlendMember First, BlendMember Second, double Weight);
 
 /// <summary>
 /// A bounded search on the validation split: trial 0 is the job's configuration, then random draws (seeded, log-uniform

@@ -84,8 +84,8 @@ public static class TrainerCatalog
     /// <c>numberOfTrees</c> (default 100) fully grown trees, each split drawing <c>featureFraction</c> of the features
     /// (default √ of their count) with one random threshold each. <c>minimumExampleCountPerLeaf</c> defaults to 1, raised
     /// on large data so a forest holds at most about two million leaves. Unlike boosting it averages many deep trees, so it
-    /// interpolates between close rows (dense sensor data, random splits of a time series); <c>auto</c> compares it and
-    /// may average it with the best booster.
+    /// interpolates between close rows (dense sensor data, random splits of a time series); <c>auto</c> compares it for
+    /// regression models.
     /// </summary>
     public static readonly TrainerDefinition ExtraTrees = new(
         "extratrees",
