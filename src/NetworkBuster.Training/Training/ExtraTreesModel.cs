@@ -229,6 +229,9 @@ public sealed class ExtraTreesEstimator(MLContext ml, ModelTask task, int trees,
     /// <summary>With no minimum leaf named, the leaf grows with the rows so the forest holds at most about this many leaves (a model of tens of megabytes).</summary>
     public const int MaximumDefaultLeaves = 2_000_000;
 
+    // Stands in for the forest where only the output columns are asked for; never scores.
+    private static readonly ExtraTrees Empty = ExtraTrees.Fit([[0f]], [0f], new ExtraTreesOptions(1, 1, 1, 0));
+
     /// <inheritdoc />
     public ITransformer Fit(IDataView input)
     {
@@ -252,6 +255,4 @@ public sealed class ExtraTreesEstimator(MLContext ml, ModelTask task, int trees,
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) => task == ModelTask.Binary
         ? ml.Transforms.CustomMapping(ExtraTreesBinaryMapping.For(Empty), ExtraTreesModel.BinaryContract).GetOutputSchema(inputSchema)
         : ml.Transforms.CustomMapping(ExtraTreesRegressionMapping.For(Empty), ExtraTreesModel.RegressionContract).GetOutputSchema(inputSchema);
-
-    private static ExtraTrees Empty => ExtraTrees.Fit([[0f]], [0f], new ExtraTreesOptions(1, 1, 1, 0));
 }

@@ -111,6 +111,11 @@ internal static class HyperparameterSearch
     private static Dictionary<string, double> Draw(TrainerDefinition trainer, Random random)
     {
         double LogUniform(double min, double max) => Math.Exp(Math.Log(min) + (random.NextDouble() * (Math.Log(max) - Math.Log(min))));
+        if (trainer.Name == TrainerCatalog.ExtraTrees.Name)
+        {
+            return new() { ["featureFraction"] = Math.Round(0.05 + (random.NextDouble() * 0.65), 3), ["minimumExampleCountPerLeaf"] = random.Next(1, 6), ["numberOfTrees"] = Math.Round(LogUniform(50, 300)) };
+        }
+
         return trainer.Name == TrainerCatalog.Sdca.Name
             ? new() { ["l2Regularization"] = LogUniform(1e-6, 1), ["maximumNumberOfIterations"] = Math.Round(LogUniform(50, 500)) }
             : new()
@@ -130,6 +135,20 @@ internal static class HyperparameterSearch
             foreach (double l2 in new[] { 1e-4, 1e-2, 1e-6, 1 })
             {
                 yield return new() { ["l2Regularization"] = l2 };
+            }
+
+            yield break;
+        }
+
+        if (trainer.Name == TrainerCatalog.ExtraTrees.Name)
+        {
+            // Extra trees take no leaves or rate: the share of features drawn per split and the leaf size are what matter.
+            foreach (double fraction in new[] { 0.2, 0.35, 0.1, 0.6 })
+            {
+                foreach (double leaf in new[] { 1.0, 3 })
+                {
+                    yield return new() { ["featureFraction"] = fraction, ["minimumExampleCountPerLeaf"] = leaf, ["numberOfTrees"] = 100 };
+                }
             }
 
             yield break;

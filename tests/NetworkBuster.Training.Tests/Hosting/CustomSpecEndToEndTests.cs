@@ -255,6 +255,27 @@ public class CustomSpecEndToEndTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Equal(best.GetProperty("Trainer").GetString(), row.Trainer);
     }
 
+    [Fact]
+    public async Task Search_GridOverExtraTrees_VariesTheFeatureShareAndLeaf_AndRecordsWhatItChose()
+    {
+        var dataset = await TestData.UploadTextAsync(azurite.Storage, EnergyCsv(1000, seed: 7), "custom");
+        var jobId = TestData.Unique("search-forest");
+        using var host = await Pipeline.StartHostAsync(azurite.ConnectionString);
+
+        var row = await JobRunner.RunAsync(azurite, "forest-search", new { jobId, model = "forest-search", dataset, trainer = "extratrees", search = new { kind = "grid", trials = 4 }, spec = new { task = "regression", label = "Appliances" } }, jobId);
+
+        var trials = (await JobRunner.MetadataAsync(azurite, row)).GetProperty("search").EnumerateArray().ToList();
+        Assert.Equal(4, trials.Count);
+        Assert.All(trials, t => Assert.Equal("extratrees", t.GetProperty("Trainer").GetString()));
+        Assert.All(trials, t => Assert.True(double.IsFinite(t.GetProperty("Value").GetDouble())));
+        var points = trials.Skip(1).Select(t => t.GetProperty("Hyperparameters")).Select(h => (h.GetProperty("featureFraction").GetDouble(), h.GetProperty("minimumExampleCountPerLeaf").GetDouble())).ToList();
+        Assert.Equal(points.Count, points.Distinct().Count());
+        var best = trials.OrderBy(t => t.GetProperty("Value").GetDouble()).First();
+        Assert.Equal(
+            JsonSerializer.Deserialize<Dictionary<string, double>>(best.GetProperty("Hyperparameters").GetRawText()),
+            JsonSerializer.Deserialize<Dictionary<string, double>>(row.Hyperparameters!));
+    }
+
     /// <summary>Three numeric features (x2 is noise), 14% positives: P(y) = σ(4·x0 + 2·x1 − 3.5). The Bayes-optimal recall is 0.47 at 0.5 and 0.67 at the F1-best cut (≈0.32).</summary>
     internal static string ImbalancedCsv(int rows, int seed)
     {
