@@ -42,4 +42,4 @@ if (parse.GetValue(cli.AccountName) is { Length: > 0 } account)
     Environment.SetEnvironmentVariable("AzureWebJobsStorage__accountName", account);
 }
 
-return await parse.InvokeAsync();
+return await parse.InvokeAsync(HostCommand.InvocationFor(parse));

@@ -54,6 +54,15 @@ internal static class HostCommand
         return command;
     }
 
+    /// <summary>
+    /// How a parsed command line is invoked. <c>host</c> leaves SIGINT and SIGTERM to the generic host's lifetime, which
+    /// stops the listener, lets jobs in flight release their work and exits 0 within its 30 s shutdown timeout;
+    /// System.CommandLine's own handling would end the process with 130 or 143 two seconds after the signal, in the
+    /// middle of that stop. Every other command keeps it: its cancellation token is how Ctrl+C reaches it.
+    /// </summary>
+    public static InvocationConfiguration InvocationFor(ParseResult parse) =>
+        parse.CommandResult.Command.Name == "host" ? new InvocationConfiguration { ProcessTerminationTimeout = null } : new InvocationConfiguration();
+
     private static async Task<AzuriteServer?> StartAzuriteAsync(CancellationToken cancellationToken)
     {
         if (AzuriteServer.IsDefaultPortInUse())

@@ -62,10 +62,13 @@ public sealed class HostProcess : IDisposable
         _process.WaitForExit();
     }
 
-    /// <summary>SIGINT, as Ctrl+C.</summary>
-    public async Task<bool> InterruptAsync(TimeSpan wait)
+    /// <summary>
+    /// Sends a signal (<c>INT</c> as Ctrl+C, <c>TERM</c> as a service manager or container stop) and waits for the
+    /// process to exit; false when it is still running after <paramref name="wait"/>.
+    /// </summary>
+    public async Task<bool> SignalAndWaitAsync(string signal, TimeSpan wait)
     {
-        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
@@ -80,6 +83,16 @@ public sealed class HostProcess : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Whether this process ignores SIGINT, as a shell's background job does (<c>command &amp;</c> without job
+    /// control). A child inherits the ignore, so a host started from here rightly ignores Ctrl+C too.
+    /// </summary>
+    public static bool InterruptIgnoredHere()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0;
     }
 
     public void Dispose()
