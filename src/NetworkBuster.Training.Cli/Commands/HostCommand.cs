@@ -8,12 +8,14 @@ namespace NetworkBuster.Training.Cli.Commands;
 /// <summary><c>nbtrain host</c>: the local host, listening on <c>ai-training-jobs</c> until Ctrl+C.</summary>
 internal static class HostCommand
 {
+    private const string Name = "host";
+
     public static Command Create(CliServices cli)
     {
         var concurrency = new Option<int>("--concurrency") { Description = "CPU-heavy steps (ingest, train, evaluate) run at once, 1–64.", DefaultValueFactory = _ => 1 };
         var noTimers = new Option<bool>("--no-timers") { Description = "Do not run the retraining schedules (VisitorBehaviorSchedule, … settings)." };
         var httpPort = new Option<int>("--http-port") { Description = "The HTTP API's port on 127.0.0.1 (the one func start uses by default); 0 serves no API. Key: Training:Http:Key, else ~/.nbtrain/http-key.", DefaultValueFactory = _ => LocalHttpOptions.FuncStartPort };
-        var command = new Command("host", "Run the local host: listen on ai-training-jobs and run each job (ingest → train → evaluate → register) in-process. Without AzureWebJobsStorage it starts Azurite on the default ports (data in .azurite/).")
+        var command = new Command(Name, "Run the local host: listen on ai-training-jobs and run each job (ingest → train → evaluate → register) in-process. Without AzureWebJobsStorage it starts Azurite on the default ports (data in .azurite/).")
         {
             concurrency,
             noTimers,
@@ -61,7 +63,7 @@ internal static class HostCommand
     /// middle of that stop. Every other command keeps it: its cancellation token is how Ctrl+C reaches it.
     /// </summary>
     public static InvocationConfiguration InvocationFor(ParseResult parse) =>
-        parse.CommandResult.Command.Name == "host" ? new InvocationConfiguration { ProcessTerminationTimeout = null } : new InvocationConfiguration();
+        parse.CommandResult.Command.Name == Name ? new InvocationConfiguration { ProcessTerminationTimeout = null } : new InvocationConfiguration();
 
     private static async Task<AzuriteServer?> StartAzuriteAsync(CancellationToken cancellationToken)
     {

@@ -91,8 +91,9 @@ public sealed class HostProcess : IDisposable
     /// </summary>
     public static bool InterruptIgnoredHere()
     {
+        const int SigInt = 2; // SigIgn is a hex mask with bit (signal - 1) set per ignored signal.
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0;
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (SigInt - 1))) != 0;
     }
 
     public void Dispose()
