@@ -30,6 +30,11 @@ public sealed class TrainingActivityFunctions(TrainingActivities activities)
     public Task<StepResult<RegisterOutput>> Register([ActivityTrigger] RegisterInput input, CancellationToken cancellationToken) =>
         activities.RegisterAsync(input, cancellationToken);
 
+    /// <summary>After register: importance, curves, <c>report.html</c> and <c>profile.json</c> for the version; empties staging.</summary>
+    [Function(ActivityNames.Explain)]
+    public Task<StepResult<ExplainOutput>> Explain([ActivityTrigger] ExplainInput input, CancellationToken cancellationToken) =>
+        activities.ExplainAsync(input, cancellationToken);
+
     /// <summary>Writes a status/progress change to the job's <c>TrainingRuns</c> row.</summary>
     [Function(ActivityNames.RecordRun)]
     public Task<bool> RecordRun([ActivityTrigger] RunUpdate update, CancellationToken cancellationToken) =>

@@ -22,6 +22,7 @@ public static class TrainingTasks
         registry.AddActivity<TrainActivity>(ActivityNames.Train);
         registry.AddActivity<EvaluateActivity>(ActivityNames.Evaluate);
         registry.AddActivity<RegisterActivity>(ActivityNames.Register);
+        registry.AddActivity<ExplainActivity>(ActivityNames.Explain);
         registry.AddActivity<RecordRunActivity>(ActivityNames.RecordRun);
         registry.AddActivity<CleanupActivity>(ActivityNames.Cleanup);
         registry.AddActivity<NotifyActivity>(ActivityNames.Notify);
@@ -90,6 +91,12 @@ internal sealed class EvaluateActivity(TrainingActivities activities, StepSlots 
 internal sealed class RegisterActivity(TrainingActivities activities, StepSlots slots) : TaskActivity<RegisterInput, StepResult<RegisterOutput>>
 {
     public override Task<StepResult<RegisterOutput>> RunAsync(TaskActivityContext context, RegisterInput input) => activities.RegisterAsync(input, slots.Stopping);
+}
+
+// Off the decision path, and never ahead of a job's heavy step: explain waits for a slot like one.
+internal sealed class ExplainActivity(TrainingActivities activities, StepSlots slots) : TaskActivity<ExplainInput, StepResult<ExplainOutput>>
+{
+    public override Task<StepResult<ExplainOutput>> RunAsync(TaskActivityContext context, ExplainInput input) => slots.RunAsync(token => activities.ExplainAsync(input, token));
 }
 
 internal sealed class RecordRunActivity(TrainingActivities activities, StepSlots slots) : TaskActivity<RunUpdate, bool>

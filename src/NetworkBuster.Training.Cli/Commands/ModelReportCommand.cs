@@ -3,6 +3,8 @@ using System.Diagnostics;
 using Azure;
 using Microsoft.Extensions.DependencyInjection;
 using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Reports;
+using NetworkBuster.Training.Runs;
 
 namespace NetworkBuster.Training.Cli.Commands;
 
@@ -29,7 +31,11 @@ internal static class ModelReportCommand
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
-                throw new NotFoundException($"Expected {blob.BlobContainerName}/{blob.Name}, but {row.Model}:{row.Version} has no report (registered before reports were written, or its blobs were removed by retention).");
+                var run = row.JobId is { Length: > 0 } jobId ? await services.GetRequiredService<RunStore>().GetAsync(jobId, ct) : null;
+                var status = ReportStatus.Of(row, run);
+                throw new NotFoundException(status.State == InsightsState.Ready
+                    ? $"Expected {blob.BlobContainerName}/{blob.Name}, but {row.Model}:{row.Version} has no report (registered before reports were written, or its blobs were removed)."
+                    : status.Message);
             }
 
             Output.Line(parse.GetValue(cli.Json), new { row.Model, row.Version, file = file.FullName }, $"{row.Model}:{row.Version} report written to {file.FullName}");

@@ -168,7 +168,7 @@ internal static class RunsCommand
     private static object Summary(TrainingRunRow r, EngineInstance? instance) => new
     {
         r.JobId, r.Model, r.Dataset, r.Trainer, r.Status, r.Step, r.Progress, r.Attempt, r.ErrorCode, r.ErrorMessage, r.Version,
-        r.PrimaryMetric, r.PrimaryMetricValue, r.PromotionDecision, r.Trigger, r.CreatedAt, r.StartedAt, r.CompletedAt,
+        r.PrimaryMetric, r.PrimaryMetricValue, r.PromotionDecision, r.Insights, r.InsightsError, r.Trigger, r.CreatedAt, r.StartedAt, r.CompletedAt,
         Instance = instance is null || instance == EngineInstance.NotRead ? null : instance,
     };
 
@@ -176,7 +176,7 @@ internal static class RunsCommand
     [
         ("Model", r.Model), ("Dataset", r.Dataset), ("Status", r.Status), ("Step", r.Step), ("Progress", $"{r.Progress}%"),
         ("Attempt", r.Attempt.ToString(Output.Culture)), ("Version", r.Version?.ToString(Output.Culture)), ("Metric", r.PrimaryMetric is null ? null : $"{r.PrimaryMetric} = {r.PrimaryMetricValue?.ToString("0.####", Output.Culture)}"),
-        ("Promotion", r.PromotionDecision), ("Error", r.ErrorCode is null ? null : $"{r.ErrorCode}: {r.ErrorMessage}"), ("Trigger", r.Trigger),
+        ("Promotion", r.PromotionDecision), ("Report", r.Insights is null ? null : r.InsightsError is null ? r.Insights : $"{r.Insights}: {r.InsightsError}"), ("Error", r.ErrorCode is null ? null : $"{r.ErrorCode}: {r.ErrorMessage}"), ("Trigger", r.Trigger),
         ("Created", r.CreatedAt?.ToString("u", Output.Culture)), ("Started", r.StartedAt?.ToString("u", Output.Culture)), ("Completed", r.CompletedAt?.ToString("u", Output.Culture)),
     ];
 

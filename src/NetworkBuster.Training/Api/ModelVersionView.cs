@@ -41,6 +41,9 @@ public sealed record ModelVersionView(
     DateTimeOffset? BlobsDeletedAt,
     VersionLinks? Links)
 {
+    /// <summary>Whether <c>report.html</c> is prepared yet (it follows registration), and what a person reads about it.</summary>
+    public Reports.ReportStatus? Report { get; init; }
+
     /// <summary>The view of a row; <paramref name="links"/> null when its blobs were deleted.</summary>
     public static ModelVersionView Of(ModelVersionRow row, VersionLinks? links)
     {

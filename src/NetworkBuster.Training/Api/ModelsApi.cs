@@ -1,4 +1,6 @@
 using NetworkBuster.Training.Registry;
+using NetworkBuster.Training.Reports;
+using NetworkBuster.Training.Runs;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Api;
@@ -22,7 +24,8 @@ public sealed record VersionSummary(int Version, string Status, bool IsCurrent, 
 /// </summary>
 /// <param name="registry">The registry.</param>
 /// <param name="storage">The storage account (the blobs' addresses).</param>
-public sealed class ModelsApi(ModelRegistry registry, StorageClients storage)
+/// <param name="runs">Run rows (whether a version's report is prepared yet).</param>
+public sealed class ModelsApi(ModelRegistry registry, StorageClients storage, RunStore runs)
 {
     /// <summary>Every model and its current version.</summary>
     public async Task<ApiResult> ListAsync(CancellationToken cancellationToken = default) =>
@@ -59,9 +62,13 @@ public sealed class ModelsApi(ModelRegistry registry, StorageClients storage)
         }
 
         var row = await registry.GetAsync(model, number, cancellationToken);
-        return row is null
-            ? ApiResult.NotFound($"Version {model}:{number} does not exist in ModelRegistry.")
-            : ApiResult.Ok(ModelVersionView.Of(row, row.BlobsDeletedAt is null ? BlobLinks(model, number) : null));
+        if (row is null)
+        {
+            return ApiResult.NotFound($"Version {model}:{number} does not exist in ModelRegistry.");
+        }
+
+        var run = row.JobId is { Length: > 0 } jobId ? await runs.GetAsync(jobId, cancellationToken) : null;
+        return ApiResult.Ok(ModelVersionView.Of(row, row.BlobsDeletedAt is null ? BlobLinks(model, number) : null) with { Report = ReportStatus.Of(row, run) });
     }
 
     private VersionLinks BlobLinks(string model, int version) => new(

@@ -164,3 +164,25 @@ public sealed record RegisterInput(TrainingJob Job, string InstanceId, IngestOut
 /// <param name="IsCurrent">Whether it became current.</param>
 /// <param name="Status">available or rejected.</param>
 public sealed record RegisterOutput(int Version, bool IsCurrent, string Status);
+
+/// <summary>
+/// The explain step's input: a registered version and the staging it was trained and judged on. Explain prepares
+/// what only people read (importance, curves, the preset's report, <c>report.html</c>, <c>profile.json</c>) after
+/// the version is registered, and then empties staging.
+/// </summary>
+/// <param name="Job">The job.</param>
+/// <param name="InstanceId">The orchestration instance id, for lineage in the report.</param>
+/// <param name="Ingest">The snapshots (the test split is explained).</param>
+/// <param name="Train">The trained model's record (curve, search, threshold).</param>
+/// <param name="Evaluation">Metrics, baselines and the gate's decision.</param>
+/// <param name="Registered">The version registered.</param>
+public sealed record ExplainInput(TrainingJob Job, string InstanceId, IngestOutput Ingest, TrainOutput Train, EvaluateOutput Evaluation, RegisterOutput Registered) : IHasDeadline
+{
+    /// <inheritdoc />
+    public DateTimeOffset? Deadline { get; init; }
+}
+
+/// <summary>What explain prepared.</summary>
+/// <param name="Insights">The run row's <c>Insights</c> state it recorded: <c>ready</c> or <c>failed</c>.</param>
+/// <param name="Report">The report's blob in <c>ml-models</c>, when it was written.</param>
+public sealed record ExplainOutput(string Insights, string? Report);

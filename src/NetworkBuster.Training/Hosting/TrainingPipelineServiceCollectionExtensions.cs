@@ -43,6 +43,7 @@ public static class TrainingPipelineServiceCollectionExtensions
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ModelRegistrar>();
+        services.AddSingleton<ModelExplainer>();
         services.AddSingleton<RetentionPolicy>();
         services.AddSingleton<Scoring.BatchScorer>();
         services.AddSingleton<RunStore>();

@@ -107,6 +107,39 @@ public sealed partial class ModelRegistry(StorageClients storage)
     }
 
     /// <summary>
+    /// Adds what explain learned to a registered version's row (its top feature importance and the preset's
+    /// bottlenecks), touching no other column; false when the row is gone.
+    /// </summary>
+    public async Task<bool> SetExplanationAsync(string model, int version, string? featureImportance, string? bottlenecks, CancellationToken cancellationToken = default)
+    {
+        var entity = new TableEntity(model, ModelVersionRow.KeyOf(version));
+        if (featureImportance is not null)
+        {
+            entity[nameof(ModelVersionRow.FeatureImportance)] = featureImportance;
+        }
+
+        if (bottlenecks is not null)
+        {
+            entity[nameof(ModelVersionRow.Bottlenecks)] = bottlenecks;
+        }
+
+        if (entity.Count <= 2)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Marks a non-current version deprecated with its blobs deleted (retention), unless the row changed since
     /// <paramref name="row"/> was read (perhaps promoted): then false, and nothing is written.
     /// </summary>

@@ -40,6 +40,28 @@ public static class RunStep
 
     /// <summary>Save the model and its registry row.</summary>
     public const string Register = "register";
+
+    /// <summary>The report's preparation after registration (a telemetry step; the row's <c>Insights</c> column tells its state).</summary>
+    public const string Explain = "explain";
+}
+
+/// <summary>
+/// Whether a succeeded run's report is there, as stored in <c>TrainingRuns.Insights</c>: the version is registered
+/// (and current when the gate said so) before its importance, curves and <c>report.html</c> are prepared.
+/// </summary>
+public static class InsightsState
+{
+    /// <summary>The version is registered; its report is being prepared.</summary>
+    public const string Pending = "pending";
+
+    /// <summary>The report, importance and curves are published.</summary>
+    public const string Ready = "ready";
+
+    /// <summary>They could not be prepared (<c>InsightsError</c> says why); the version stands.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>Whether the state is final.</summary>
+    public static bool IsSettled(string? state) => state is Ready or Failed;
 }
 
 /// <summary>What started a run, as stored in <c>TrainingRuns.Trigger</c>.</summary>

@@ -42,6 +42,11 @@ public sealed partial class RunStore(StorageClients storage)
     public async Task<bool> UpdateAsync(RunUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
+        if (update.IsAmendment)
+        {
+            return await SetInsightsAsync(update.JobId, update.Insights ?? InsightsState.Pending, update.InsightsError, cancellationToken);
+        }
+
         var entity = new TableEntity(update.JobId, TrainingRunRow.RowKeyValue)
         {
             [nameof(TrainingRunRow.Status)] = update.Status,
@@ -55,6 +60,8 @@ public sealed partial class RunStore(StorageClients storage)
         Set(entity, nameof(TrainingRunRow.PrimaryMetricValue), update.PrimaryMetricValue);
         Set(entity, nameof(TrainingRunRow.PromotionDecision), update.PromotionDecision);
         Set(entity, nameof(TrainingRunRow.Drift), update.Drift);
+        Set(entity, nameof(TrainingRunRow.Insights), update.Insights);
+        Set(entity, nameof(TrainingRunRow.InsightsError), Clip(update.InsightsError));
         if (update.IsStart)
         {
             entity[nameof(TrainingRunRow.StartedAt)] = update.At;
@@ -66,6 +73,44 @@ public sealed partial class RunStore(StorageClients storage)
         }
 
         return await WriteUnlessCancelledAsync(entity, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records whether an ended run's report is prepared, touching nothing else on the row (a succeeded run stays
+    /// succeeded whatever happens to its report).
+    /// </summary>
+    /// <returns>Whether it was written.</returns>
+    public async Task<bool> SetInsightsAsync(string jobId, string state, string? error, CancellationToken cancellationToken = default)
+    {
+        var entity = new TableEntity(jobId, TrainingRunRow.RowKeyValue) { [nameof(TrainingRunRow.Insights)] = state };
+        Set(entity, nameof(TrainingRunRow.InsightsError), Clip(error));
+        return await WriteUnlessCancelledAsync(entity, cancellationToken);
+    }
+
+    /// <summary>Polls a succeeded run until its report is prepared or has failed; returns the final row.</summary>
+    /// <exception cref="TimeoutException">When the report's state has not settled within <paramref name="timeout"/>.</exception>
+    public async Task<TrainingRunRow> WaitForInsightsAsync(string jobId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        TrainingRunRow? row = null;
+        try
+        {
+            while (true)
+            {
+                row = await GetAsync(jobId, cts.Token);
+                if (row is not null && (InsightsState.IsSettled(row.Insights) || (RunStatus.IsTerminal(row.Status) && row.Status != RunStatus.Succeeded)))
+                {
+                    return row;
+                }
+
+                await Task.Delay(100, cts.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The report of run {jobId} was not prepared within {timeout} (run {row?.Status ?? "not recorded"}, insights {row?.Insights ?? "not recorded"}).");
+        }
     }
 
     /// <summary>Sets the attempt counter (how many times the job has been started).</summary>

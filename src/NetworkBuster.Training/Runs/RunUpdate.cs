@@ -32,6 +32,22 @@ public sealed record RunUpdate(string JobId, string Status, string? Step, int Pr
     /// <summary>The dataset's drift from the current version (the <c>Drift</c> column's JSON), once ingest measured it.</summary>
     public string? Drift { get; init; }
 
+    /// <summary>The report's state (<see cref="InsightsState"/>), once the run has registered a version.</summary>
+    public string? Insights { get; init; }
+
+    /// <summary>Why the report could not be prepared.</summary>
+    public string? InsightsError { get; init; }
+
+    /// <summary>
+    /// Whether this update amends an ended run's report fields only (<see cref="Insights"/>,
+    /// <see cref="InsightsError"/>): its status, step, progress and completion time stay as they are.
+    /// </summary>
+    public bool IsAmendment { get; init; }
+
+    /// <summary>An amendment recording the report's state of a run that already ended.</summary>
+    public static RunUpdate ForInsights(string jobId, string state, string? error, DateTimeOffset at) =>
+        new(jobId, RunStatus.Succeeded, null, 100, at) { Insights = state, InsightsError = error, IsAmendment = true };
+
     /// <summary>Whether this update starts the run (sets <c>StartedAt</c>).</summary>
     public bool IsStart { get; init; }
 }

@@ -63,6 +63,12 @@ public sealed class TrainingRunRow : ITableEntity
     /// <summary>The dataset's drift from the current version: max PSI, level, top features (JSON).</summary>
     public string? Drift { get; set; }
 
+    /// <summary>For a succeeded run: whether its report is prepared (<see cref="InsightsState"/>).</summary>
+    public string? Insights { get; set; }
+
+    /// <summary>Why the report could not be prepared, when <see cref="Insights"/> is <c>failed</c>.</summary>
+    public string? InsightsError { get; set; }
+
     /// <summary>The register execution that holds the right to allocate this job's version (Durable may run it twice).</summary>
     public string? RegistrationClaim { get; set; }
 

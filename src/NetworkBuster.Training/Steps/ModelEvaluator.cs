@@ -16,20 +16,18 @@ namespace NetworkBuster.Training.Steps;
 
 /// <summary>
 /// The evaluate step: scores the candidate on the held-out test split, scores the current version on the
-/// same rows, and asks the promotion gate.
+/// same rows, and asks the promotion gate. Only what the decision and the version row need happens here (metrics,
+/// trivial baselines, a recommender's ranking); importance, curves and reports are <see cref="ModelExplainer"/>'s.
 /// </summary>
 /// <param name="storage">The storage account.</param>
 /// <param name="snapshots">The split snapshots.</param>
 /// <param name="registry">The model registry.</param>
 /// <param name="models">The model store (hash-verified loads).</param>
 /// <param name="gate">Gate settings.</param>
-/// <param name="telemetry">Where the time of insights and of scoring the current version is recorded.</param>
+/// <param name="telemetry">Where the time of the baselines and of scoring the current version is recorded.</param>
 /// <param name="logger">Logger.</param>
 public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapshots, ModelRegistry registry, ModelStore models, GateOptions gate, TrainingTelemetry telemetry, ILogger<ModelEvaluator> logger)
 {
-    /// <summary>Test rows sampled (evenly) for permutation importance and what-if reports.</summary>
-    public const int MaxInsightRows = 2000;
-
     /// <summary>The primary metric of a job's model.</summary>
     public static MetricDefinition PrimaryMetricOf(TrainingJob job, ModelTask task)
     {
@@ -60,10 +58,9 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
 
             var task = manifest.Schema.Task;
 
-            // A kfold split has no test rows: its metrics are the folds', and insights and baselines use all rows.
+            // A kfold split has no test rows: its metrics are the folds', and baselines use all rows.
             var crossValidated = trained.CrossValidation;
             var holdout = crossValidated is null ? test : train;
-            long holdoutRows = crossValidated is null ? manifest.Rows[SplitName.Test] : manifest.Rows[SplitName.Train];
             var metrics = crossValidated is null ? MetricsCalculator.Compute(ml, task, candidate.Transform(test)) : new Dictionary<string, double>(crossValidated);
             if (crossValidated is null && trained.DecisionThreshold is { } threshold && ThresholdPolicy.Read(candidate.Transform(test)) is { } scored)
             {
@@ -88,12 +85,8 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
             }
 
             long phase = Stopwatch.GetTimestamp();
-            var insights = Insights(ml, job, manifest, candidate, primary, metrics, crossValidated is null ? train : null, validation, holdout, holdoutRows) with
-            {
-                Curves = anomalies is not null ? CurveCalculator.Anomaly(anomalies, trained.DecisionThreshold, manifest.Schema.HasLabel)
-                    : crossValidated is null ? CurveCalculator.FromScored(candidate.Transform(test), trained.DecisionThreshold) : null,
-            };
-            telemetry.PhaseFinished(RunStep.Evaluate, "insights", job.Model, Stopwatch.GetElapsedTime(phase).TotalSeconds);
+            var insights = BaselinesAndRanking(ml, manifest, candidate, primary, metrics, crossValidated is null ? train : null, validation, holdout);
+            telemetry.PhaseFinished(RunStep.Evaluate, "trivial-baselines", job.Model, Stopwatch.GetElapsedTime(phase).TotalSeconds);
             phase = Stopwatch.GetTimestamp();
             var current = await registry.GetCurrentAsync(job.Model, cancellationToken);
             double? baseline = current is null || current.JobId == job.JobId || unlabeled ? null
@@ -114,15 +107,15 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
     }
 
     // train is null when the held-out rows are the training rows themselves (kfold): baselines are then fitted on them.
-    private static ModelInsights Insights(
-        MLContext ml, TrainingJob job, SnapshotManifest manifest, ITransformer candidate, MetricDefinition primary, Dictionary<string, double> metrics,
-        RowFileDataView? train, RowFileDataView validation, RowFileDataView test, long testRows)
+    // What the decision and the version row need beside the metrics: the trivial predictors' metrics on the same rows
+    // and, for a recommender, the ranking metrics. Importance, curves and the preset's report are explain's.
+    private static ModelInsights BaselinesAndRanking(
+        MLContext ml, SnapshotManifest manifest, ITransformer candidate, MetricDefinition primary, Dictionary<string, double> metrics,
+        RowFileDataView? train, RowFileDataView validation, RowFileDataView test)
     {
         var schema = manifest.Schema;
         var fitted = (train is null ? RowArrays.Labels(test.Path, schema) : RowArrays.Labels(train.Path, schema)).Concat(RowArrays.Labels(validation.Path, schema)).ToList();
         var baselines = Baselines.Compute(schema.Task, fitted, [.. RowArrays.Labels(test.Path, schema)]);
-        IReadOnlyList<FeatureImportance> importance = [];
-        PerformanceReport? report = null;
         if (schema.Task == ModelTask.Recommendation)
         {
             // kfold (no train split): the folds ranked their held-out rows, and the cross-validated metrics hold the
@@ -147,16 +140,8 @@ public sealed class ModelEvaluator(StorageClients storage, SnapshotStore snapsho
                 }
             }
         }
-        else
-        {
-            var sample = RowArrays.Load(test.Path, schema, testRows, MaxInsightRows);
 
-            // Without labels there is no metric a shuffled feature could degrade.
-            importance = schema.HasLabel ? PermutationImportance.Compute(ml, candidate, sample, primary, job.Split.Seed) : [];
-            report = PresetCatalog.Find(job.Model)?.Report?.Invoke(ml, candidate, sample, importance);
-        }
-
-        return new ModelInsights(primary.Name, importance, baselines, report, manifest.Notes);
+        return new ModelInsights(primary.Name, [], baselines, null, manifest.Notes);
     }
 
     private async Task<double?> ScoreBaselineAsync(MLContext ml, ModelTask task, MetricDefinition primary, ModelVersionRow current, IDataView test, CancellationToken cancellationToken)

@@ -3,22 +3,21 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NetworkBuster.Training.Contracts;
 using NetworkBuster.Training.Datasets;
-using NetworkBuster.Training.Drift;
 using NetworkBuster.Training.Evaluation;
 using NetworkBuster.Training.Registry;
-using NetworkBuster.Training.Reports;
 using NetworkBuster.Training.Storage;
 
 namespace NetworkBuster.Training.Steps;
 
 /// <summary>
-/// The register step: claims the next version row, publishes <c>profile.json</c>, <c>report.html</c>, <c>model.zip</c> and <c>metadata.json</c> to
-/// <c>ml-models/{model}/v{version}/</c>, and promotes when the gate said so. Idempotent per job id.
+/// The register step: claims the next version row, publishes <c>model.zip</c> and <c>metadata.json</c> to
+/// <c>ml-models/{model}/v{version}/</c>, and promotes when the gate said so. Idempotent per job id. What only people
+/// read (<c>report.html</c>, <c>profile.json</c>, importance) is <see cref="ModelExplainer"/>'s, after it.
 /// </summary>
 /// <param name="storage">The storage account.</param>
 /// <param name="registry">The registry table.</param>
 /// <param name="models">The model store.</param>
-/// <param name="snapshots">The staging snapshots (deleted once registered).</param>
+/// <param name="snapshots">The staging snapshots (the manifest).</param>
 /// <param name="retention">Applied after each registration.</param>
 /// <param name="runs">Run rows (the registration claim).</param>
 /// <param name="time">The clock for CreatedAt and PromotedAt.</param>
@@ -44,7 +43,7 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
         var modelBlob = models.ModelBlob(job.Model, row.Version);
         if (!await modelBlob.ExistsAsync(cancellationToken))
         {
-            // A schema too wide for the row and the report go first, so a model zip in place means they are too.
+            // A schema too wide for the row goes first, so a model zip in place means it is too.
             var manifest = await snapshots.GetManifestAsync(input.Ingest.SnapshotPrefix, cancellationToken);
             if (row.InputSchemaBlob is not null)
             {
@@ -56,11 +55,9 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
                 }
             }
 
-            await PublishProfileAsync(row, input, cancellationToken);
-            await UploadReportAsync(row, manifest.Schema.Task, input, cancellationToken);
             await using var staged = await ModelStore.DownloadVerifiedAsync(storage.Staging.GetBlobClient(input.Train.ModelBlob), input.Train.ModelSha256, cancellationToken);
             await ModelStore.UploadAsync(modelBlob, staged, cancellationToken);
-            await models.MetadataBlob(job.Model, row.Version).UploadAsync(BinaryData.FromObjectAsJson(Metadata(row, input), PipelineJson.Options), overwrite: true, cancellationToken);
+            await models.MetadataBlob(job.Model, row.Version).UploadAsync(BinaryData.FromObjectAsJson(VersionMetadata.Of(row, input), PipelineJson.Options), overwrite: true, cancellationToken);
         }
 
         bool isCurrent = row.IsCurrent;
@@ -71,8 +68,8 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
             logger.LogInformation("Promoted {Model}:{Version} (previous {Previous})", job.Model, row.Version, previous);
         }
 
+        // Staging stays for explain, which empties it once the report is drawn.
         await retention.ApplyAsync(job.Model, cancellationToken);
-        await snapshots.DeleteAsync(input.Ingest.SnapshotPrefix, cancellationToken);
         logger.LogInformation("Registered {Model}:{Version} {PrimaryMetric}={PrimaryMetricValue}", job.Model, row.Version, row.PrimaryMetric, row.PrimaryMetricValue);
         return new RegisterOutput(row.Version, isCurrent, row.Status);
     }
@@ -149,81 +146,13 @@ public sealed class ModelRegistrar(StorageClients storage, ModelRegistry registr
             InstanceId = input.InstanceId,
             CodeVersion = CodeVersion,
             TrainingSeconds = train.TrainingSeconds,
-            FeatureImportance = insights is null ? null : JsonSerializer.Serialize(insights.FeatureImportance.Take(10).ToDictionary(f => f.Feature, f => f.Importance)),
+            FeatureImportance = VersionMetadata.TopImportance(insights),
             Baselines = insights is null ? null : JsonSerializer.Serialize(insights.Baselines),
-            Bottlenecks = insights?.PerformanceReport is { } report ? JsonSerializer.Serialize(report.Compact()) : null,
+            Bottlenecks = VersionMetadata.Bottlenecks(insights),
             Drift = ingest.Drift?.ToColumn(),
             CreatedAt = time.GetUtcNow(),
         };
     }
 
-    // The train split's profile, staged by ingest, becomes the next jobs' drift reference.
-    private async Task PublishProfileAsync(ModelVersionRow row, RegisterInput input, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var staged = await storage.Staging.GetBlobClient(DatasetProfiler.StagedProfileBlob(input.Ingest.SnapshotPrefix)).DownloadContentAsync(cancellationToken);
-            await storage.Models.GetBlobClient(ModelVersionRow.ProfileBlobOf(row.Model, row.Version)).UploadAsync(staged.Value.Content, overwrite: true, cancellationToken);
-        }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
-        {
-            logger.LogWarning("No staged profile for {JobId}; {Model}:{Version} registers without profile.json", input.Job.JobId, row.Model, row.Version);
-        }
-    }
-
-    private async Task UploadReportAsync(ModelVersionRow row, ModelTask task, RegisterInput input, CancellationToken cancellationToken)
-    {
-        string html;
-        try
-        {
-            html = ReportHtml.Render(ModelReportBuilder.From(row, task, input));
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException or FormatException)
-        {
-            // The report is for people; a version it cannot draw is still a trained, evaluated version.
-            logger.LogError(ex, "Could not render the report of {Model}:{Version}; registering without it", row.Model, row.Version);
-            return;
-        }
-
-        var blob = models.ReportBlob(row.Model, row.Version);
-        await blob.UploadAsync(BinaryData.FromString(html), new Azure.Storage.Blobs.Models.BlobUploadOptions
-        {
-            HttpHeaders = new Azure.Storage.Blobs.Models.BlobHttpHeaders { ContentType = "text/html; charset=utf-8" },
-        }, cancellationToken);
-    }
-
     private static byte[] SchemaBytes(SnapshotSchema schema) => JsonSerializer.SerializeToUtf8Bytes(schema, PipelineJson.Options);
-
-    private static object Metadata(ModelVersionRow row, RegisterInput input) => new
-    {
-        row.Model,
-        row.Version,
-        row.Status,
-        row.StatusReason,
-        row.Trainer,
-        Hyperparameters = JsonDocument.Parse(row.Hyperparameters ?? "{}").RootElement,
-        Metrics = JsonDocument.Parse(row.Metrics ?? "{}").RootElement,
-        row.PrimaryMetric,
-        row.PrimaryMetricValue,
-        DecisionThreshold = row.DecisionThreshold is { } threshold ? new { Value = threshold, Source = input.Train.ThresholdSource } : null,
-        row.BaselineVersion,
-        row.BaselineMetricValue,
-        Dataset = new { Blob = row.DatasetBlob, Sha256 = row.DatasetSha256, ETag = row.DatasetETag },
-        Rows = new { Train = row.TrainRows, Validation = row.ValidationRows, Test = row.TestRows, Bad = row.BadRows },
-        InputSchema = row.InputSchema is { } schema
-            ? JsonDocument.Parse(schema).RootElement
-            : JsonSerializer.SerializeToElement(new { Blob = row.InputSchemaBlob, Sha256 = row.InputSchemaSha256 }, PipelineJson.Options),
-        ModelZip = new { Blob = row.ModelBlob, Sha256 = row.ModelSha256, Bytes = row.ModelBytes },
-        row.JobId,
-        row.InstanceId,
-        row.CodeVersion,
-        row.TrainingSeconds,
-        row.CreatedAt,
-        Insights = input.Evaluation.InsightsJson is { } insights ? JsonDocument.Parse(insights).RootElement : (JsonElement?)null,
-        Search = input.Train.SearchJson is { } search ? JsonDocument.Parse(search).RootElement : (JsonElement?)null,
-        input.Train.Curve,
-        Report = ModelVersionRow.ReportBlobOf(row.Model, row.Version),
-        Profile = ModelVersionRow.ProfileBlobOf(row.Model, row.Version),
-        input.Ingest.Drift,
-    };
 }

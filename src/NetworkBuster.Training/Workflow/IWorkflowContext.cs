@@ -48,6 +48,9 @@ public static class ActivityNames
     /// <summary>Publish and register.</summary>
     public const string Register = "Register";
 
+    /// <summary>Prepare what only people read about a registered version (its report), off the decision path.</summary>
+    public const string Explain = "Explain";
+
     /// <summary>Write a run row update.</summary>
     public const string RecordRun = "RecordRun";
 

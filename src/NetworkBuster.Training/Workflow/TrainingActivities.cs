@@ -17,6 +17,7 @@ namespace NetworkBuster.Training.Workflow;
 /// <param name="trainer">Train.</param>
 /// <param name="evaluator">Evaluate.</param>
 /// <param name="registrar">Register.</param>
+/// <param name="explainer">Explain (after register: the report).</param>
 /// <param name="runs">Run rows.</param>
 /// <param name="snapshots">Staging files.</param>
 /// <param name="telemetry">Step durations, rows, runs, metrics.</param>
@@ -27,6 +28,7 @@ public sealed class TrainingActivities(
     ModelTrainer trainer,
     ModelEvaluator evaluator,
     ModelRegistrar registrar,
+    ModelExplainer explainer,
     RunStore runs,
     SnapshotStore snapshots,
     TrainingTelemetry telemetry,
@@ -80,6 +82,24 @@ public sealed class TrainingActivities(
         return result;
     }
 
+    /// <summary>
+    /// The explain activity: the registered version's report. A permanent failure is recorded on the run row
+    /// (<c>Insights</c> <c>failed</c>, with why) and staging emptied here; the version and the run's success stand.
+    /// </summary>
+    public async Task<StepResult<ExplainOutput>> ExplainAsync(ExplainInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var deadline = UntilDeadline(input, cancellationToken);
+        var result = await Guard(RunStep.Explain, input.Job, () => explainer.ExplainAsync(input, deadline.Token), deadline.Token, cancellationToken);
+        if (result.Failure is { } failure)
+        {
+            await runs.SetInsightsAsync(input.Job.JobId, InsightsState.Failed, failure.Message, cancellationToken);
+            await snapshots.DeleteAsync(input.Ingest.SnapshotPrefix, cancellationToken);
+        }
+
+        return result;
+    }
+
     /// <summary>The run-recording activity.</summary>
     public async Task<bool> RecordRunAsync(RunUpdate update, CancellationToken cancellationToken = default)
     {
@@ -114,6 +134,7 @@ public sealed class TrainingActivities(
         ActivityNames.Train => await TrainAsync((TrainInput)input, cancellationToken),
         ActivityNames.Evaluate => await EvaluateAsync((EvaluateInput)input, cancellationToken),
         ActivityNames.Register => await RegisterAsync((RegisterInput)input, cancellationToken),
+        ActivityNames.Explain => await ExplainAsync((ExplainInput)input, cancellationToken),
         ActivityNames.RecordRun => await RecordRunAsync((RunUpdate)input, cancellationToken),
         ActivityNames.Cleanup => await CleanupAsync((string)input, cancellationToken),
         ActivityNames.Notify => await NotifyAsync((NotifyInput)input, cancellationToken),

@@ -18,8 +18,9 @@ public sealed record WorkflowInput(TrainingJob Job, ActivityRetry? Retry = null)
 public sealed record WorkflowResult(string Status, int? Version, bool IsCurrent, JobFailure? Failure);
 
 /// <summary>
-/// Ingest → train → evaluate → register, written once for both hosts. Deterministic: no clock but the
-/// context's, no GUIDs, no randomness, no I/O; only references pass between steps.
+/// Ingest → train → evaluate → register, written once for both hosts; the run has succeeded when register ends,
+/// and explain (the report) and notify follow. Deterministic: no clock but the context's, no GUIDs, no randomness,
+/// no I/O; only references pass between steps.
 /// </summary>
 public static class TrainingWorkflow
 {
@@ -74,14 +75,18 @@ public static class TrainingWorkflow
                 return await FailAsync(context, job, step, register.Failure!, drift);
             }
 
+            // The decision is made and the version registered: the run has succeeded. What only people read (the
+            // report, importance, curves, the webhooks) follows, and nothing there can change that outcome.
             await context.ReportAsync(new RunUpdate(job.JobId, RunStatus.Succeeded, step, 100, context.CurrentUtc)
             {
                 Version = registered.Version,
                 PrimaryMetric = evaluation.PrimaryMetric,
                 PrimaryMetricValue = evaluation.PrimaryMetricValue,
                 PromotionDecision = (registered.IsCurrent ? "current: " : "not current: ") + evaluation.Decision,
+                Insights = InsightsState.Pending,
             });
             context.Logger.LogInformation("Training run {JobId} for {Model} finished {Status} with version {Version}", job.JobId, job.Model, RunStatus.Succeeded, registered.Version);
+            await ExplainAsync(context, new ExplainInput(job, context.InstanceId, snapshot, model, evaluation, registered) { Deadline = context.CurrentUtc.AddMinutes(job.TimeoutMinutes) });
             await NotifyAsync(context, job, RunEvents.Succeeded(job, registered, evaluation, context.CurrentUtc, drift));
             return new WorkflowResult(RunStatus.Succeeded, registered.Version, registered.IsCurrent, null);
         }
@@ -128,6 +133,41 @@ public static class TrainingWorkflow
         context.Logger.LogWarning("Training run {JobId} for {Model} finished {Status} in {Step}: {ErrorCode} {ErrorMessage}", job.JobId, job.Model, RunStatus.Failed, step, failure.Code, failure.Message);
         await NotifyAsync(context, job, RunEvents.Failed(job, failure, context.CurrentUtc, drift));
         return new WorkflowResult(RunStatus.Failed, null, false, failure);
+    }
+
+    /// <summary>
+    /// Prepares the registered version's report, with a budget of its own (the job's timeout again). The activity
+    /// records <c>Insights</c> itself (<c>ready</c>, or <c>failed</c> on a permanent failure); when it gives up
+    /// after its retries or its deadline, the run row is amended here and staging emptied. Never throws.
+    /// </summary>
+    private static async Task ExplainAsync(IWorkflowContext context, ExplainInput input)
+    {
+        var job = input.Job;
+        string why;
+        try
+        {
+            await context.CallActivityAsync<StepResult<ExplainOutput>>(ActivityNames.Explain, input, input.Deadline ?? DateTimeOffset.MaxValue);
+            return;
+        }
+        catch (ActivityFailedException ex)
+        {
+            why = $"Expected the report of {job.Model}:{input.Registered.Version} to be prepared, but {ex.Activity} failed after retries: {ex.Message}";
+        }
+        catch (StepTimeoutException)
+        {
+            why = $"Expected the report of {job.Model}:{input.Registered.Version} to be prepared within timeoutMinutes={job.TimeoutMinutes}, but it was not.";
+        }
+
+        context.Logger.LogWarning("Run {JobId} succeeded but its report could not be prepared: {ErrorMessage}", job.JobId, why);
+        try
+        {
+            await context.CallActivityAsync<bool>(ActivityNames.RecordRun, RunUpdate.ForInsights(job.JobId, InsightsState.Failed, why, context.CurrentUtc), context.CurrentUtc.AddMinutes(5));
+            await context.CallActivityAsync<bool>(ActivityNames.Cleanup, job.JobId, context.CurrentUtc.AddMinutes(5));
+        }
+        catch (Exception ex) when (ex is ActivityFailedException or StepTimeoutException)
+        {
+            context.Logger.LogWarning("Could not record the report's failure of {JobId}: {ErrorMessage}", job.JobId, ex.Message);
+        }
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public class FunctionsMetadataTests
             nameof(RetrainingTimerFunctions.RetrainVisitorBehavior), nameof(RetrainingTimerFunctions.RetrainSustainability),
             nameof(RetrainingTimerFunctions.RetrainPerformanceOptimizer), nameof(RetrainingTimerFunctions.RetrainContentRecommender),
             nameof(RetrainingTimerFunctions.ReconcileRuns), TrainingOrchestration.Name,
-            ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.RecordRun, ActivityNames.Cleanup, ActivityNames.Notify,
+            ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.Explain, ActivityNames.RecordRun, ActivityNames.Cleanup, ActivityNames.Notify,
             nameof(ApiFunctions.SubmitJob), nameof(ApiFunctions.ListRuns), nameof(ApiFunctions.GetRun), nameof(ApiFunctions.CancelRun),
             nameof(ApiFunctions.ListModels), nameof(ApiFunctions.GetModel), nameof(ApiFunctions.GetModelVersion), nameof(ApiFunctions.OpenApi),
             nameof(ApiFunctions.Predict), nameof(ApiFunctions.PredictWithVersion),
@@ -125,7 +125,7 @@ public class FunctionsMetadataTests
     public void OrchestratorAndActivities_HaveDurableTriggers()
     {
         Assert.Equal("orchestrationTrigger", Trigger(TrainingOrchestration.Name).GetProperty("type").GetString());
-        foreach (var activity in new[] { ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.RecordRun, ActivityNames.Cleanup })
+        foreach (var activity in new[] { ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.Explain, ActivityNames.RecordRun, ActivityNames.Cleanup, ActivityNames.Notify })
         {
             Assert.Equal("activityTrigger", Trigger(activity).GetProperty("type").GetString());
         }

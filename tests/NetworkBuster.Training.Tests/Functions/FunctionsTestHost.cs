@@ -80,6 +80,7 @@ public sealed class FunctionsTestHost : IAsyncDisposable
                 host.AddActivity<TrainInput, StepResult<TrainOutput>>(registry, nameof(activities.Train), input => activities.Train(input, CancellationToken.None));
                 host.AddActivity<EvaluateInput, StepResult<EvaluateOutput>>(registry, nameof(activities.Evaluate), input => activities.Evaluate(input, CancellationToken.None));
                 host.AddActivity<RegisterInput, StepResult<RegisterOutput>>(registry, nameof(activities.Register), input => activities.Register(input, CancellationToken.None));
+                host.AddActivity<ExplainInput, StepResult<ExplainOutput>>(registry, nameof(activities.Explain), input => activities.Explain(input, CancellationToken.None));
                 host.AddActivity<RunUpdate, bool>(registry, nameof(activities.RecordRun), input => activities.RecordRun(input, CancellationToken.None));
                 host.AddActivity<string, bool>(registry, nameof(activities.Cleanup), input => activities.Cleanup(input, CancellationToken.None));
                 host.AddActivity<NotifyInput, int>(registry, nameof(activities.Notify), input => activities.Notify(input, CancellationToken.None));

@@ -58,6 +58,8 @@ public class TrainingOrchestratorTests(AzuriteFixture azurite) : IClassFixture<A
         // orchestrator would schedule different calls on replay. Each step ran exactly once across those replays.
         Assert.All(steps, s => Assert.Equal(1, host.Calls(s.Item1)));
         Assert.Equal(5, host.Calls(ActivityNames.RecordRun));
+        Assert.Equal(1, host.Calls(ActivityNames.Explain));
+        Assert.Equal(InsightsState.Ready, run.Insights);
         Assert.True(host.OrchestratorEpisodes >= 10, $"expected the orchestrator to replay on each of its 9 activity completions, saw {host.OrchestratorEpisodes} episodes");
         Assert.Equal(0, host.Calls(ActivityNames.Cleanup));
     }
@@ -149,6 +151,43 @@ public class TrainingOrchestratorTests(AzuriteFixture azurite) : IClassFixture<A
         var rows = (await new ModelRegistry(azurite.Storage).ListAsync("performance-optimizer")).Where(r => r.JobId == jobId).ToList();
         var version = Assert.Single(rows).Version;
         Assert.Equal([version, version, version], [.. versions, ended.ReadOutputAs<WorkflowResult>()!.Version!.Value]);
+    }
+
+    [Fact]
+    public async Task Explain_RunsAfterTheVersionIsCurrent_AndItsFailureLeavesTheRunSucceededAndTheVersionCurrent()
+    {
+        await using var host = await FunctionsTestHost.StartAsync(azurite.ConnectionString);
+        var dataset = await TestData.UploadPerformanceAsync(azurite.Storage, rows: 900, seed: 5);
+        var jobId = TestData.Unique("fn-explain");
+        var explain = host.Hold(ActivityNames.Explain);
+        var job = JobMessageParser.Parse(JsonSerializer.Serialize(new { jobId, model = "performance-optimizer", dataset, promotion = "always", hyperparameters = new { numberOfTrees = 20 } }), "m").Job!;
+
+        await host.SubmitAsync(job);
+        await explain.Arrived.WaitAsync(RunTimeout);
+
+        // At explain's entry the run has succeeded and its version is current, without a report.
+        var run = (await host.Runs.GetAsync(jobId))!;
+        Assert.Equal((RunStatus.Succeeded, 100, InsightsState.Pending), (run.Status, run.Progress, run.Insights));
+        var registry = new ModelRegistry(azurite.Storage);
+        Assert.Equal(run.Version, (await registry.GetCurrentAsync("performance-optimizer"))!.Version);
+        Assert.False(await azurite.Storage.Models.GetBlobClient(ModelVersionRow.ReportBlobOf("performance-optimizer", run.Version!.Value)).ExistsAsync());
+        var input = host.Input<ExplainInput>(ActivityNames.Explain);
+        Assert.Equal((run.Version.Value, true), (input.Registered.Version, input.Registered.IsCurrent));
+
+        // Its snapshot vanishes before it starts (a cleanup, a lifecycle rule): explain fails, the rest stands.
+        await azurite.Storage.Staging.DeleteBlobAsync($"{input.Ingest.SnapshotPrefix}/snapshot.json");
+        explain.Release();
+        var ended = await host.WaitForEndAsync(jobId, RunTimeout);
+        var explained = await host.Runs.WaitForInsightsAsync(jobId, RunTimeout);
+
+        Assert.Equal((OrchestrationRuntimeStatus.Completed, RunStatus.Succeeded), (ended.RuntimeStatus, ended.ReadOutputAs<WorkflowResult>()!.Status));
+        Assert.Equal((RunStatus.Succeeded, run.Version, InsightsState.Failed), (explained.Status, explained.Version, explained.Insights));
+        Assert.Contains("staging no longer holds it", explained.InsightsError, StringComparison.Ordinal);
+        var current = (await registry.GetCurrentAsync("performance-optimizer"))!;
+        Assert.Equal((run.Version.Value, VersionStatus.Available), (current.Version, current.Status));
+        Assert.Equal(1, host.Calls(ActivityNames.Explain));
+        Assert.Equal(0, host.Calls(ActivityNames.Cleanup));
+        await Hosting.ReportAfterRegistrationTests.StagingIsEmptyAsync(azurite.Storage, jobId);
     }
 
     /// <summary>The row's state once it reaches <paramref name="step"/> (its update runs beside the step), within 10 s.</summary>

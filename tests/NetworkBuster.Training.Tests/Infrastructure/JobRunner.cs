@@ -9,12 +9,18 @@ public static class JobRunner
 {
     public static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
 
-    /// <summary>Queues the message, waits for the run, asserts it succeeded and returns its registry row.</summary>
+    /// <summary>
+    /// Queues the message, waits for the run, asserts it succeeded, waits for its report to be prepared (asserting
+    /// it was) and returns its registry row.
+    /// </summary>
     public static async Task<ModelVersionRow> RunAsync(AzuriteFixture azurite, string model, object message, string jobId)
     {
         await azurite.Storage.JobsQueue.SendMessageAsync(JsonSerializer.Serialize(message));
-        var run = await new RunStore(azurite.Storage).WaitAsync(jobId, RunTimeout);
+        var runs = new RunStore(azurite.Storage);
+        var run = await runs.WaitAsync(jobId, RunTimeout);
         Assert.True(run.Status == RunStatus.Succeeded, $"{jobId}: {run.Status} {run.ErrorCode} {run.ErrorMessage}");
+        var explained = await runs.WaitForInsightsAsync(jobId, RunTimeout);
+        Assert.True(explained.Insights == InsightsState.Ready, $"{jobId}: report {explained.Insights} {explained.InsightsError}");
         return (await new ModelRegistry(azurite.Storage).GetAsync(model, run.Version!.Value))!;
     }
 

@@ -45,11 +45,19 @@ public static class Pipeline
     /// same hub and Azurite cannot take them, so its runs stay where they were (seen as runs stuck Pending or at a
     /// step under a loaded suite).
     /// </summary>
-    public static async Task<IHost> StartHostAsync(string connection, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    public static async Task<IHost> StartHostAsync(string connection, IDictionary<string, string?>? settings = null, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
     {
         var configured = FastSettings(settings);
         configured.TryAdd("Training:Host:TaskHub", "nbtest" + Guid.NewGuid().ToString("N")[..12]);
-        var host = LocalHost.Build(connection, LogLevel.Warning, configured, configure: time is null ? null : s => s.AddSingleton(time));
+        var host = LocalHost.Build(connection, LogLevel.Warning, configured, configure: s =>
+        {
+            if (time is not null)
+            {
+                s.AddSingleton(time);
+            }
+
+            configure?.Invoke(s);
+        });
         await host.StartAsync();
         return host;
     }

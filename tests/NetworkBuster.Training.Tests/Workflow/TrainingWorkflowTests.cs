@@ -26,7 +26,7 @@ public class TrainingWorkflowTests
 
         var result = await TrainingWorkflow.RunAsync(context, new WorkflowInput(Job));
 
-        Assert.Equal([ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.Notify], context.Calls);
+        Assert.Equal([ActivityNames.Ingest, ActivityNames.Train, ActivityNames.Evaluate, ActivityNames.Register, ActivityNames.Explain, ActivityNames.Notify], context.Calls);
         Assert.Equal((RunStatus.Succeeded, 4), (result.Status, result.Version));
         var last = context.Reports[^1];
         Assert.Equal((RunStatus.Succeeded, 100, 4, "RMSE", 3.0), (last.Status, last.Progress, last.Version, last.PrimaryMetric, last.PrimaryMetricValue));
@@ -114,6 +114,36 @@ public class TrainingWorkflowTests
     }
 
     [Fact]
+    public async Task Run_Succeeded_RecordsSuccessBeforeExplain_ThenExplainsAndNotifies()
+    {
+        var context = new ScriptedContext();
+
+        var result = await TrainingWorkflow.RunAsync(context, new WorkflowInput(Job));
+
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        Assert.Equal((RunStatus.Succeeded, InsightsState.Pending), (context.Reports[^1].Status, context.Reports[^1].Insights));
+        Assert.Equal([ActivityNames.Register, ActivityNames.Explain, ActivityNames.Notify], context.Calls.TakeLast(3));
+        var explain = Assert.IsType<ExplainInput>(context.Inputs[ActivityNames.Explain]);
+        Assert.Equal((4, true, "instance-42"), (explain.Registered.Version, explain.Registered.IsCurrent, explain.InstanceId));
+    }
+
+    [Fact]
+    public async Task Run_ExplainGivesUpAfterRetries_TheRunStaysSucceeded_AndTheRowIsAmendedWithWhy()
+    {
+        var context = new ScriptedContext { Throw = (ActivityNames.Explain, new ActivityFailedException(ActivityNames.Explain, ErrorCode.StorageUnavailable, "connection refused")) };
+
+        var result = await TrainingWorkflow.RunAsync(context, new WorkflowInput(Job));
+
+        Assert.Equal((RunStatus.Succeeded, 4), (result.Status, result.Version));
+        var amended = Assert.IsType<RunUpdate>(context.Inputs[ActivityNames.RecordRun]);
+        Assert.True(amended.IsAmendment);
+        Assert.Equal(InsightsState.Failed, amended.Insights);
+        Assert.Contains("connection refused", amended.InsightsError, StringComparison.Ordinal);
+        Assert.Contains(ActivityNames.Cleanup, context.Calls);
+        Assert.Equal(ActivityNames.Notify, context.Calls[^1]);
+    }
+
+    [Fact]
     public async Task Run_Failed_NotifiesTheCodeAndMessage()
     {
         var context = new ScriptedContext { Ingest = StepResult.Fail<IngestOutput>(new JobFailure(ErrorCode.DatasetNotFound, "Expected the dataset blob")) };
@@ -163,6 +193,7 @@ public class TrainingWorkflowTests
                 ActivityNames.Train => StepResult.Ok(Trained),
                 ActivityNames.Evaluate => StepResult.Ok(Evaluated),
                 ActivityNames.Register => StepResult.Ok(new RegisterOutput(4, true, "available")),
+                ActivityNames.Explain => StepResult.Ok(new ExplainOutput(InsightsState.Ready, "performance-optimizer/v4/report.html")),
                 ActivityNames.Notify => 1,
                 _ => true,
             };
