@@ -64,7 +64,7 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 notes["testDatasetSha256"] = test.Sha256;
             }
 
-            var (rows, validationFrom, testFrom) = store!.Finish();
+            var (rows, hashes, validationFrom, testFrom) = store!.Finish();
             foreach (var (key, value) in shaper.Notes)
             {
                 notes[key] = value;
@@ -79,8 +79,9 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 await output.DisposeAsync();
             }
 
-            var manifest = new SnapshotManifest(store.Schema, rows, notes);
+            var manifest = new SnapshotManifest(store.Schema, rows, notes, hashes);
             await snapshots.WriteManifestAsync(job.JobId, manifest, cancellationToken);
+            snapshots.CacheLocalCopies(manifest, folder);
             var sample = new RowArrays(store.Schema, [.. store.TrainSample.Numbers], [.. store.TrainSample.Strings]);
             var drift = await profiler.ProfileAsync(job, sample, cancellationToken);
             written = true;
