@@ -25,6 +25,13 @@ public sealed class IngestOptions
     /// <summary>Where snapshots are written locally before upload; the system temp folder when empty.</summary>
     public string? WorkDirectory { get; set; }
 
+    /// <summary>
+    /// The most bytes of snapshot splits this machine keeps in its cache (under <see cref="WorkDirectory"/>), so train
+    /// and evaluate read a split ingest wrote, or an earlier step downloaded, without downloading it; least recently
+    /// used splits go first. Default 4 GiB; 0 turns the cache off.
+    /// </summary>
+    public long SnapshotCacheBytes { get; set; } = 4L << 30;
+
     /// <summary>The longest CSV record (a row, or the header) ingest reads, in characters; a longer one is BadRows naming its line. Default 16 MB (a 20,000-column numeric row fits).</summary>
     public long MaxRecordBytes { get; set; } = 16L << 20;
 
@@ -54,6 +61,11 @@ public sealed class IngestOptions
         if (MaxRecordBytes is < 1024 or > 512L << 20)
         {
             yield return $"{Section}:MaxRecordBytes must be 1024–536870912, found {MaxRecordBytes}.";
+        }
+
+        if (SnapshotCacheBytes is < 0 or > 1L << 40)
+        {
+            yield return $"{Section}:SnapshotCacheBytes must be 0–1099511627776 (0 turns the cache off), found {SnapshotCacheBytes}.";
         }
 
         if (SampleRows is < 1 or > 1_000_000)

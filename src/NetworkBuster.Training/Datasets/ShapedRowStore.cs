@@ -15,7 +15,7 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
     private readonly SplitSpec _split;
     private readonly int _numberCount;
     private readonly int _stringCount;
-    private readonly RowFile.Writer[] _outputs;
+    private readonly ArrowSplitWriter[] _outputs;
     private readonly Dictionary<string, long> _rows = Splits.ToDictionary(s => s, _ => 0L);
     private readonly FileStream? _file;
     private readonly RowFile.Writer? _deferred;
@@ -24,10 +24,10 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
     private long _count;
     private long _unassigned;
 
-    /// <param name="folder">A local working folder (for a time split's collected rows).</param>
+    /// <param name="folder">A local working folder (for a time split's collected rows, and each split's local row copy).</param>
     /// <param name="schema">The rows' layout.</param>
     /// <param name="split">How unassigned rows are split (k-fold already mapped to all-train).</param>
-    /// <param name="outputs">The train, validation and test outputs, in that order (owned by the caller).</param>
+    /// <param name="outputs">The train, validation and test uploads, in that order (owned by the caller), written as Arrow files.</param>
     /// <param name="trainSampleRows">The most train rows kept in <see cref="TrainSample"/> (for the profile).</param>
     public ShapedRowStore(string folder, SnapshotSchema schema, SplitSpec split, IReadOnlyList<Stream> outputs, int trainSampleRows)
     {
@@ -36,7 +36,7 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
         _split = split.Kind == SplitSpec.Files ? split with { Test = 0 } : split;
         _numberCount = 1 + schema.NumberColumns.Count;
         _stringCount = schema.StringColumns.Count;
-        _outputs = [.. outputs.Select(o => new RowFile.Writer(o, _numberCount, _stringCount))];
+        _outputs = [.. outputs.Select((o, i) => new ArrowSplitWriter(o, SnapshotStore.LocalPath(folder, Splits[i]), schema))];
         if (split.Kind == SplitSpec.Time)
         {
             _file = new FileStream(Path.Combine(folder, "all.rows"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
@@ -73,9 +73,9 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
         Write(target, numbers, strings);
     }
 
-    /// <summary>Writes a time split's collected rows to the outputs (other splits are written already) and flushes them.</summary>
-    /// <returns>Rows per split, and for a time split the first order key of validation and of test.</returns>
-    public (Dictionary<string, long> Rows, double? ValidationFrom, double? TestFrom) Finish()
+    /// <summary>Writes a time split's collected rows to the outputs (other splits are written already) and finishes their files.</summary>
+    /// <returns>Rows per split, each split's Arrow file SHA-256, and for a time split the first order key of validation and of test.</returns>
+    public (Dictionary<string, long> Rows, Dictionary<string, string> Sha256, double? ValidationFrom, double? TestFrom) Finish()
     {
         double? validationFrom = null, testFrom = null;
         if (_deferred is not null)
@@ -93,18 +93,24 @@ internal sealed class ShapedRowStore : IShapedRowSink, IDisposable
             }
         }
 
+        var sha256 = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < _outputs.Length; i++)
+        {
+            sha256[Splits[i]] = _outputs[i].Finish().Sha256;
+        }
+
+        return (_rows, sha256, validationFrom, testFrom);
+    }
+
+    // The outputs are finished by Finish only: after a failure what they hold is discarded, and a flush into an
+    // upload that already failed would hide the failure being reported.
+    public void Dispose()
+    {
         foreach (var output in _outputs)
         {
             output.Dispose();
         }
 
-        return (_rows, validationFrom, testFrom);
-    }
-
-    // The outputs are flushed by Finish only: after a failure what they hold is discarded, and a flush into an
-    // upload that already failed would hide the failure being reported.
-    public void Dispose()
-    {
         _deferred?.Dispose();
         _file?.Dispose();
     }

@@ -23,20 +23,41 @@ public static class SplitName
 /// <param name="Schema">The typed layout.</param>
 /// <param name="Rows">Rows per split name.</param>
 /// <param name="Notes">What the shaper and splitter decided (cutoffs, time boundaries), as short strings.</param>
-public sealed record SnapshotManifest(SnapshotSchema Schema, IReadOnlyDictionary<string, long> Rows, IReadOnlyDictionary<string, string>? Notes = null);
+/// <param name="Sha256">
+/// The lowercase hex SHA-256 of each split's staged Arrow file, by split name: what a download is verified against and
+/// the split's key in a machine's <see cref="SnapshotCache"/>. Absent in manifests written before snapshots were
+/// Arrow files, whose splits are <c>{split}.rows</c> row files, still read.
+/// </param>
+public sealed record SnapshotManifest(
+    SnapshotSchema Schema,
+    IReadOnlyDictionary<string, long> Rows,
+    IReadOnlyDictionary<string, string>? Notes = null,
+    IReadOnlyDictionary<string, string>? Sha256 = null);
 
-/// <summary>Reads and writes split snapshots in the staging container (<c>training-staging/{prefix}/</c>).</summary>
+/// <summary>
+/// Reads and writes split snapshots in the staging container (<c>training-staging/{prefix}/{split}.arrow</c>, Arrow
+/// IPC files), and keeps the splits this machine wrote or read in a <see cref="SnapshotCache"/> under the work
+/// directory, so train and evaluate on the machine that ingested (or read) a split do not download it again.
+/// </summary>
 /// <param name="storage">The storage account.</param>
-/// <param name="options">Where local copies go.</param>
+/// <param name="options">Where local copies go, and the cache's bound.</param>
 public sealed class SnapshotStore(StorageClients storage, IngestOptions options)
 {
+    private readonly SnapshotCache _cache = new(Path.Combine(WorkRoot(options), "nbtrain-cache", "snapshots"), options.SnapshotCacheBytes);
+
+    /// <summary>The folder of this machine's snapshot cache.</summary>
+    public string CacheFolder => _cache.Folder;
+
     /// <summary>A fresh local working folder for a job.</summary>
     public string LocalFolder(string jobId)
     {
-        var folder = Path.Combine(string.IsNullOrEmpty(options.WorkDirectory) ? Path.GetTempPath() : options.WorkDirectory, "nbtrain", jobId, Guid.NewGuid().ToString("N")[..8]);
+        var folder = Path.Combine(WorkRoot(options), "nbtrain", jobId, Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         return folder;
     }
+
+    /// <summary>A split's local row file in a job's folder: where ingest writes its copy and <see cref="OpenAsync"/> puts the split.</summary>
+    public static string LocalPath(string localFolder, string split) => Path.Combine(localFolder, split + ".rows");
 
     /// <summary>
     /// Opens the train, validation and test files in staging for writing. Filled buffers upload in the background
@@ -81,16 +102,41 @@ public sealed class SnapshotStore(StorageClients storage, IngestOptions options)
             ?? throw new InvalidDataException($"The snapshot manifest of '{prefix}' is empty.");
     }
 
-    /// <summary>Downloads one split to a local folder and opens it as an ML.NET data view.</summary>
+    /// <summary>Keeps the local row copies ingest wrote (in <paramref name="localFolder"/>) in this machine's cache, under the manifest's hashes.</summary>
+    public void CacheLocalCopies(SnapshotManifest manifest, string localFolder)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        foreach (var (split, sha256) in manifest.Sha256 ?? new Dictionary<string, string>())
+        {
+            _cache.Add(sha256, LocalPath(localFolder, split));
+        }
+    }
+
+    /// <summary>
+    /// Puts one split in a local folder, as <c>{split}.rows</c>, and opens it as an ML.NET data view: from this
+    /// machine's cache when it holds the split's hash, else downloaded, verified against the manifest's SHA-256,
+    /// converted from Arrow once and cached.
+    /// </summary>
+    /// <exception cref="SnapshotIntegrityException">When the downloaded split's hash is not the manifest's.</exception>
     public async Task<RowFileDataView> OpenAsync(string prefix, SnapshotManifest manifest, string split, string localFolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var path = Path.Combine(localFolder, split + ".rows");
-        await Blob(prefix, split).DownloadToAsync(path, cancellationToken);
+        var path = LocalPath(localFolder, split);
+        File.Delete(path);
+        if (manifest.Sha256 is null)
+        {
+            await storage.Staging.GetBlockBlobClient($"{prefix}/{split}.rows").DownloadToAsync(path, cancellationToken);
+        }
+        else if (!_cache.TryTake(manifest.Sha256[split], path))
+        {
+            await DownloadAsync(prefix, manifest, split, path, cancellationToken);
+            _cache.Add(manifest.Sha256[split], path);
+        }
+
         return new RowFileDataView(path, manifest.Schema, manifest.Rows[split]);
     }
 
-    /// <summary>Reads one staged split as a stream (rows in the snapshot format).</summary>
+    /// <summary>Reads one staged split as a stream (an Arrow IPC file; <see cref="SnapshotManifest.Sha256"/> is its hash).</summary>
     public async Task<Stream> OpenReadAsync(string prefix, string split, CancellationToken cancellationToken) =>
         await Blob(prefix, split).OpenReadAsync(cancellationToken: cancellationToken);
 
@@ -103,7 +149,46 @@ public sealed class SnapshotStore(StorageClients storage, IngestOptions options)
         }
     }
 
-    private BlockBlobClient Blob(string prefix, string split) => storage.Staging.GetBlockBlobClient($"{prefix}/{split}.rows");
+    private async Task DownloadAsync(string prefix, SnapshotManifest manifest, string split, string path, CancellationToken cancellationToken)
+    {
+        var blob = Blob(prefix, split);
+        var arrow = path + ArrowSnapshot.Extension;
+        try
+        {
+            string actual;
+            await using (var file = new FileStream(arrow, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var hashing = new HashingWriteStream(file, leaveOpen: true))
+            {
+                await blob.DownloadToAsync(hashing, cancellationToken);
+                actual = hashing.Finish();
+            }
+
+            var expected = manifest.Sha256![split];
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SnapshotIntegrityException($"{blob.BlobContainerName}/{blob.Name}", expected, actual);
+            }
+
+            long rows = ArrowSnapshot.ConvertToRows(arrow, manifest.Schema, path);
+            if (rows != manifest.Rows[split])
+            {
+                throw new InvalidDataException($"Expected {manifest.Rows[split]} rows in '{blob.BlobContainerName}/{blob.Name}' (its manifest), but found {rows}.");
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+        finally
+        {
+            File.Delete(arrow);
+        }
+    }
+
+    private static string WorkRoot(IngestOptions options) => string.IsNullOrEmpty(options.WorkDirectory) ? Path.GetTempPath() : options.WorkDirectory;
+
+    private BlockBlobClient Blob(string prefix, string split) => storage.Staging.GetBlockBlobClient($"{prefix}/{split}{ArrowSnapshot.Extension}");
 
     private BlobClient Manifest(string prefix) => storage.Staging.GetBlobClient($"{prefix}/snapshot.json");
 }

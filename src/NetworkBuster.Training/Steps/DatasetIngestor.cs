@@ -64,7 +64,7 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 notes["testDatasetSha256"] = test.Sha256;
             }
 
-            var (rows, validationFrom, testFrom) = store!.Finish();
+            var (rows, hashes, validationFrom, testFrom) = store!.Finish();
             foreach (var (key, value) in shaper.Notes)
             {
                 notes[key] = value;
@@ -79,8 +79,9 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
                 await output.DisposeAsync();
             }
 
-            var manifest = new SnapshotManifest(store.Schema, rows, notes);
+            var manifest = new SnapshotManifest(store.Schema, rows, notes, hashes);
             await snapshots.WriteManifestAsync(job.JobId, manifest, cancellationToken);
+            snapshots.CacheLocalCopies(manifest, folder);
             var sample = new RowArrays(store.Schema, [.. store.TrainSample.Numbers], [.. store.TrainSample.Strings]);
             var drift = await profiler.ProfileAsync(job, sample, cancellationToken);
             written = true;
@@ -135,8 +136,10 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
             throw new TrainingException(ErrorCode.BadRows, $"Expected a dataset of at most {options.MaxDatasetBytes} bytes, but '{name}' has {details.ContentLength} bytes.");
         }
 
-        await using var hashing = new HashingReadStream(download.Value.Content);
-        await using (var csv = await CsvRecordStream.OpenAsync(hashing, name, spec.ExpectedHeader, options.MaxRecordBytes, cancellationToken))
+        // Download and hashing run ahead on a background task while this thread parses and shapes.
+        var hashing = new HashingReadStream(download.Value.Content);
+        await using var prefetch = new PrefetchReadStream(hashing);
+        await using (var csv = await CsvRecordStream.OpenAsync(prefetch, name, spec.ExpectedHeader, options.MaxRecordBytes, cancellationToken))
         {
             var sample = new List<(int Line, string[] Fields)>();
             while (sample.Count < options.SampleRows && await csv.ReadAsync(cancellationToken) is { } fields)
@@ -164,6 +167,7 @@ public sealed class DatasetIngestor(StorageClients storage, SnapshotStore snapsh
             shaper.Complete(sink);
         }
 
+        await prefetch.FinishAsync(cancellationToken);
         var sha256 = await hashing.FinishAsync(cancellationToken);
         return (sha256, details.ETag.ToString(), hashing.BytesRead);
     }

@@ -56,7 +56,7 @@ public class DatasetIngestorTests(AzuriteFixture azurite) : IClassFixture<Azurit
 
     private async Task<string> SplitHashAsync(IngestOutput output, string split)
     {
-        var content = await azurite.Storage.Staging.GetBlobClient($"{output.SnapshotPrefix}/{split}.rows").DownloadContentAsync();
+        var content = await azurite.Storage.Staging.GetBlobClient($"{output.SnapshotPrefix}/{split}.arrow").DownloadContentAsync();
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(content.Value.Content.ToArray()));
     }
 

@@ -31,16 +31,17 @@ public class RecommenderSplitTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var job = JobMessageParser.Parse(message, "m").Job!;
         using var services = Pipeline.Services(azurite.ConnectionString);
         var output = await services.GetRequiredService<DatasetIngestor>().IngestAsync(job, CancellationToken.None);
-        var manifest = await services.GetRequiredService<SnapshotStore>().GetManifestAsync(output.SnapshotPrefix, CancellationToken.None);
-        var path = Path.GetTempFileName();
+        var snapshots = services.GetRequiredService<SnapshotStore>();
+        var manifest = await snapshots.GetManifestAsync(output.SnapshotPrefix, CancellationToken.None);
+        var folder = snapshots.LocalFolder(job.JobId);
         try
         {
-            await azurite.Storage.Staging.GetBlobClient($"{output.SnapshotPrefix}/{SplitName.Test}.rows").DownloadToAsync(path);
-            return (output, [.. RecommenderTrainer.Read(path, manifest.Schema)]);
+            var test = await snapshots.OpenAsync(output.SnapshotPrefix, manifest, SplitName.Test, folder, CancellationToken.None);
+            return (output, [.. RecommenderTrainer.Read(test.Path, manifest.Schema)]);
         }
         finally
         {
-            File.Delete(path);
+            Directory.Delete(folder, recursive: true);
         }
     }
 
