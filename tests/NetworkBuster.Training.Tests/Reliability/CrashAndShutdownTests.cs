@@ -68,6 +68,9 @@ public class CrashAndShutdownTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status} {run.ErrorCode} {run.ErrorMessage}\n{second.Output}");
         Assert.Equal(1, run.Attempt);
         Assert.Single(await new ModelRegistry(azurite.Storage).ListAsync("performance-optimizer"), r => r.JobId == jobId);
+
+        // Staging is emptied by explain, once the report is prepared after registration.
+        Assert.Equal(InsightsState.Ready, (await Runs.WaitForInsightsAsync(jobId, TimeSpan.FromMinutes(2))).Insights);
         await AssertNoStagingLeftAsync(jobId);
 
         // The instance resumed where it was: the killed step ran again, the finished ones did not.
